@@ -1,0 +1,202 @@
+"""The `scaffold` command line: parse, call a generator, print. Nothing else.
+
+This module must stay light: it never imports TensorFlow or Keras, and jinja2
+and black are only imported once a command actually renders something.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import ScaffoldError, UsageProblem
+from .options import ACTIVATIONS, PADDINGS, Kind, Placement, WeightApi
+from .plan import Plan, Status, display, ensure_directory_target
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "-V", "--version", prog_name="scaffold")
+def cli() -> None:
+    """Generate custom Keras 3 layers, their tests, and a LeNet-5 project.
+
+    Every generated layer follows the Keras 3 rules that TF 2.0-era tutorials
+    predate (tracked weights, no `dynamic=True`, composite layers that build
+    their sublayers, registration for `.keras` files) and comes with a pytest
+    file that proves it by running.
+
+    \b
+    Examples:
+      scaffold layer Scale
+      scaffold layer ConvBnRelu --kind conv-bn-relu --filters 64
+      scaffold layer my_dense --kind dense --units 10 --weights-in init --input-dim 84
+      scaffold lenet lenet5 --train
+    """
+
+
+def run_plan(plan: Plan, dry_run: bool, force: bool) -> None:
+    """Show or commit a plan; conflicts refuse the whole run."""
+    if dry_run:
+        statuses = plan.statuses(force)
+        click.echo(plan.describe(statuses))
+        plan.refuse_conflicts(statuses)
+        click.echo("dry run: nothing was written")
+        return
+    for planned, status in plan.commit(force):
+        suffix = " (unchanged)" if status is Status.IDENTICAL else ""
+        click.echo(f"{status.value:>9}  {display(planned.path)}{suffix}")
+
+
+def _choice(enum_type) -> click.Choice:
+    return click.Choice([member.value for member in enum_type])
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("name")
+@click.option(
+    "--kind",
+    type=_choice(Kind),
+    default=Kind.BLANK.value,
+    show_default=True,
+    help="Layer kind: dense, conv2d, subsampling (LeNet-5 S2/S4), conv-bn-relu "
+    "(composite), se (Squeeze-and-Excitation), blank (per-feature scale to extend).",
+)
+@click.option(
+    "--weights-in",
+    "placement",
+    type=_choice(Placement),
+    default=Placement.BUILD.value,
+    show_default=True,
+    help="Create the weights in build() from the input shape, or in __init__ "
+    "from --input-dim (the layer is built at construction).",
+)
+@click.option(
+    "--weight-api",
+    type=_choice(WeightApi),
+    default=None,
+    help="self.add_weight(...) (default) or keras.Variable(initial value), "
+    "the Keras 3 form of tf.Variable. Not for conv-bn-relu.",
+)
+@click.option(
+    "--dynamic",
+    is_flag=True,
+    help="Eager-only layer (TF 2.0's dynamic=True): documented as such, tested "
+    "with run_eagerly=True; the removed argument is never passed.",
+)
+@click.option(
+    "--input-dim",
+    type=int,
+    help="Size of the input's last axis (features or channels); required by --weights-in init.",
+)
+@click.option("--units", type=int, help="Output size (dense). [default: 32]")
+@click.option("--filters", type=int, help="Output channels (conv2d, conv-bn-relu). [default: 32]")
+@click.option("--kernel-size", type=int, help="Square kernel side (conv2d, conv-bn-relu). [default: 3]")
+@click.option("--strides", type=int, help="Convolution stride (conv2d, conv-bn-relu). [default: 1]")
+@click.option(
+    "--padding",
+    type=click.Choice(PADDINGS),
+    help="Convolution padding. [default: valid for conv2d, same for conv-bn-relu]",
+)
+@click.option(
+    "--activation",
+    metavar="NAME",
+    help="Keras activation (dense, conv2d, subsampling), e.g. "
+    + ", ".join(ACTIVATIONS[:6])
+    + ". [default: linear; tanh for subsampling]",
+)
+@click.option(
+    "--use-bias/--no-bias",
+    default=None,
+    help="Add a bias (dense, conv2d, subsampling, blank). [default: use bias]",
+)
+@click.option("--ratio", type=int, help="Channel reduction ratio (se). [default: 16]")
+@click.option(
+    "-o",
+    "--output-dir",
+    type=click.Path(path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Directory of the layer module. If it is a package, the layer is "
+    "registered in its __init__.py.",
+)
+@click.option(
+    "--tests-dir",
+    type=click.Path(path_type=Path),
+    help="Directory of the generated test. [default: beside the module, or "
+    "tests/ at the project root when the output directory is a package]",
+)
+@click.option("--no-tests", is_flag=True, help="Do not generate the test file.")
+@click.option("--dry-run", is_flag=True, help="Show each file's status and code or diff; write nothing.")
+@click.option("--force", is_flag=True, help="Overwrite existing files that differ.")
+def layer(name, kind, placement, weight_api, dynamic, input_dim, output_dir, tests_dir, no_tests, dry_run, force, **hyperparameters):
+    """Generate the custom layer NAME and its test.
+
+    NAME may be written ConvBnRelu, conv_bn_relu or conv-bn-relu: the class is
+    ConvBnRelu, the module conv_bn_relu.py, the test test_conv_bn_relu.py.
+    Existing files that differ are never overwritten without --force: the
+    whole run is refused and nothing is written.
+
+    \b
+    Examples:
+      scaffold layer Scale
+      scaffold layer ConvBnRelu --kind conv-bn-relu --filters 64 -o mypkg/layers
+      scaffold layer Squeeze --kind se --ratio 8 --weight-api variable
+      scaffold layer Fc --kind dense --units 10 --weights-in init --input-dim 84
+      scaffold layer Scale --dry-run
+    """
+    from .generators.layer import layer_plan, resolve_target
+    from .names import parse_name
+
+    if no_tests and tests_dir is not None:
+        raise UsageProblem("--tests-dir and --no-tests contradict each other; give one")
+    from .options import LayerOptions
+
+    options = LayerOptions.create(
+        parse_name(name),
+        kind=kind,
+        placement=placement,
+        weight_api=weight_api,
+        dynamic=dynamic,
+        input_dim=input_dim,
+        **hyperparameters,
+    )
+    ensure_directory_target(output_dir, "output directory")
+    if tests_dir is not None:
+        ensure_directory_target(tests_dir, "tests directory")
+    target = resolve_target(output_dir, tests_dir, with_tests=not no_tests)
+    run_plan(layer_plan(options, target), dry_run, force)
+
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split())
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: every error is one line on stderr, never a traceback."""
+    try:
+        code = cli.main(args=argv, prog_name="scaffold", standalone_mode=False)
+    except click.UsageError as error:
+        command = error.ctx.command_path if error.ctx else "scaffold"
+        click.echo(
+            f"{command}: error: {_one_line(error.format_message())} (see '{command} --help')",
+            err=True,
+        )
+        sys.exit(2)
+    except click.ClickException as error:
+        click.echo(f"scaffold: error: {_one_line(error.format_message())}", err=True)
+        sys.exit(error.exit_code)
+    except click.Abort:
+        click.echo("scaffold: aborted", err=True)
+        sys.exit(1)
+    except ScaffoldError as error:
+        click.echo(f"scaffold: error: {_one_line(str(error))}", err=True)
+        sys.exit(error.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

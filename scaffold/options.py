@@ -1,0 +1,283 @@
+"""Typed, validated options for `scaffold layer` (and the layers of `scaffold lenet`).
+
+Every decision about what a layer looks like is made here, before any template
+is rendered: which hyperparameters a kind takes, their defaults and ranges, and
+which combinations make no sense. Templates only lay the result out.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from .errors import UsageProblem
+from .names import LayerName
+
+
+class Kind(str, enum.Enum):
+    DENSE = "dense"
+    CONV2D = "conv2d"
+    SUBSAMPLING = "subsampling"
+    CONV_BN_RELU = "conv-bn-relu"
+    SE = "se"
+    BLANK = "blank"
+
+
+class Placement(str, enum.Enum):
+    """Where a layer creates its weights."""
+
+    BUILD = "build"  # from input_shape, when the layer first sees data
+    INIT = "init"  # in the constructor, from an explicit input size
+
+
+class WeightApi(str, enum.Enum):
+    ADD_WEIGHT = "add_weight"  # self.add_weight(shape=..., initializer=...)
+    VARIABLE = "variable"  # keras.Variable(initial value): Keras 3's tf.Variable
+
+
+# Activation names accepted by `keras.activations.get` on every Keras 3 release
+# (checked against the installed Keras by the test suite). Kept as data so the
+# CLI validates `--activation` without importing Keras.
+ACTIVATIONS = (
+    "linear",
+    "relu",
+    "relu6",
+    "leaky_relu",
+    "elu",
+    "selu",
+    "gelu",
+    "silu",
+    "swish",
+    "mish",
+    "softplus",
+    "softsign",
+    "softmax",
+    "log_softmax",
+    "sigmoid",
+    "hard_sigmoid",
+    "hard_silu",
+    "hard_swish",
+    "tanh",
+    "exponential",
+)
+
+PADDINGS = ("valid", "same")
+
+# name -> (smallest, largest) accepted value
+INT_RANGES = {
+    "units": (1, 65536),
+    "filters": (1, 65536),
+    "kernel_size": (1, 31),
+    "strides": (1, 8),
+    "ratio": (1, 1024),
+    "input_dim": (1, 65536),
+}
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    """What one layer kind is and which knobs it has."""
+
+    summary: str
+    defaults: Mapping[str, Any]  # its hyperparameters and their default values
+    own_weights: bool  # False for composites: the sublayers own the weights
+    input_arg: str  # constructor argument holding the input size (init placement)
+    image_input: bool  # takes (batch, height, width, channels)
+
+    @property
+    def hyperparameters(self) -> frozenset[str]:
+        return frozenset(self.defaults)
+
+
+KINDS: dict[Kind, KindSpec] = {
+    Kind.DENSE: KindSpec(
+        summary="Fully connected layer: `activation(inputs @ kernel + bias)`.",
+        defaults={"units": 32, "activation": None, "use_bias": True},
+        own_weights=True,
+        input_arg="input_dim",
+        image_input=False,
+    ),
+    Kind.CONV2D: KindSpec(
+        summary="2-D convolution written with `keras.ops.conv`.",
+        defaults={
+            "filters": 32,
+            "kernel_size": 3,
+            "strides": 1,
+            "padding": "valid",
+            "activation": None,
+            "use_bias": True,
+        },
+        own_weights=True,
+        input_arg="channels",
+        image_input=True,
+    ),
+    Kind.SUBSAMPLING: KindSpec(
+        summary=(
+            "LeNet-5 subsampling: 2x2 average pooling times a trainable "
+            "per-channel coefficient plus a per-channel bias, then an activation."
+        ),
+        defaults={"activation": "tanh", "use_bias": True},
+        own_weights=True,
+        input_arg="channels",
+        image_input=True,
+    ),
+    Kind.CONV_BN_RELU: KindSpec(
+        summary="Conv2D, BatchNormalization and ReLU composed as one layer.",
+        defaults={"filters": 32, "kernel_size": 3, "strides": 1, "padding": "same"},
+        own_weights=False,
+        input_arg="channels",
+        image_input=True,
+    ),
+    Kind.SE: KindSpec(
+        summary=(
+            "Squeeze-and-Excitation block: rescales each channel by a gate "
+            "computed from the globally pooled input."
+        ),
+        defaults={"ratio": 16},
+        own_weights=True,
+        input_arg="channels",
+        image_input=True,
+    ),
+    Kind.BLANK: KindSpec(
+        summary="Trainable per-feature scale and bias: the smallest layer to extend.",
+        defaults={"use_bias": True},
+        own_weights=True,
+        input_arg="input_dim",
+        image_input=False,
+    ),
+}
+
+ALL_HYPERPARAMETERS = frozenset().union(*(spec.hyperparameters for spec in KINDS.values()))
+
+
+def _flag(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
+def _choice(value: str, enum_type: type[enum.Enum], flag: str) -> Any:
+    try:
+        return enum_type(value)
+    except ValueError:
+        allowed = ", ".join(member.value for member in enum_type)
+        raise UsageProblem(f"{flag} {value!r} is not one of: {allowed}") from None
+
+
+def _check_int(name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise UsageProblem(f"{_flag(name)} must be a whole number, got {value!r}")
+    low, high = INT_RANGES[name]
+    if not low <= value <= high:
+        raise UsageProblem(f"{_flag(name)} must be between {low} and {high}, got {value}")
+    return value
+
+
+def _check_hyperparameter(name: str, value: Any) -> Any:
+    if name in INT_RANGES:
+        return _check_int(name, value)
+    if name == "padding":
+        if value not in PADDINGS:
+            raise UsageProblem(f"--padding {value!r} is not one of: {', '.join(PADDINGS)}")
+        return value
+    if name == "activation":
+        if value is None or value == "linear":
+            return None
+        if value not in ACTIVATIONS:
+            raise UsageProblem(
+                f"--activation {value!r} is not a Keras activation; use one of: "
+                + ", ".join(ACTIVATIONS)
+            )
+        return value
+    if name == "use_bias":
+        if not isinstance(value, bool):
+            raise UsageProblem(f"--use-bias must be true or false, got {value!r}")
+        return value
+    raise AssertionError(f"unknown hyperparameter {name}")  # pragma: no cover
+
+
+@dataclass(frozen=True)
+class LayerOptions:
+    """Everything that decides the code of one generated layer."""
+
+    name: LayerName
+    kind: Kind
+    placement: Placement = Placement.BUILD
+    weight_api: WeightApi = WeightApi.ADD_WEIGHT
+    dynamic: bool = False
+    input_dim: int | None = None
+    hyperparameters: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def spec(self) -> KindSpec:
+        return KINDS[self.kind]
+
+    @classmethod
+    def create(
+        cls,
+        name: LayerName,
+        kind: str | Kind = Kind.BLANK,
+        placement: str | Placement = Placement.BUILD,
+        weight_api: str | WeightApi | None = None,
+        dynamic: bool = False,
+        input_dim: int | None = None,
+        **given: Any,
+    ) -> "LayerOptions":
+        """Validate raw option values; `given` holds hyperparameters, None = not given.
+
+        Raises UsageProblem naming the first offending option.
+        """
+        kind = _choice(kind, Kind, "--kind")
+        placement = _choice(placement, Placement, "--weights-in")
+        spec = KINDS[kind]
+
+        if weight_api is None:
+            weight_api = WeightApi.ADD_WEIGHT
+        else:
+            weight_api = _choice(weight_api, WeightApi, "--weight-api")
+            if not spec.own_weights:
+                raise UsageProblem(
+                    f"--weight-api does not apply to --kind {kind.value}: its weights "
+                    "belong to its Keras sublayers"
+                )
+
+        unknown = set(given) - ALL_HYPERPARAMETERS
+        if unknown:
+            raise UsageProblem(f"unknown option(s): {', '.join(sorted(unknown))}")
+        hyperparameters = dict(spec.defaults)
+        for hp, value in given.items():
+            if value is None:
+                continue
+            if hp not in spec.hyperparameters:
+                takes = ", ".join(_flag(h) for h in sorted(spec.hyperparameters)) or "none"
+                raise UsageProblem(
+                    f"{_flag(hp)} does not apply to --kind {kind.value} (it takes: {takes})"
+                )
+            hyperparameters[hp] = _check_hyperparameter(hp, value)
+
+        if placement is Placement.INIT:
+            if input_dim is None:
+                raise UsageProblem(
+                    "--weights-in init creates the weights in __init__, before any "
+                    "input is seen: give the input size with --input-dim"
+                )
+            input_dim = _check_int("input_dim", input_dim)
+        elif input_dim is not None:
+            raise UsageProblem(
+                "--input-dim only applies to --weights-in init; with build placement "
+                "the input size is read from input_shape"
+            )
+
+        if kind is Kind.SE and input_dim is not None and hyperparameters["ratio"] > input_dim:
+            raise UsageProblem(
+                f"--ratio {hyperparameters['ratio']} is larger than the {input_dim} "
+                "input channels: the squeeze would have no units"
+            )
+        return cls(
+            name=name,
+            kind=kind,
+            placement=placement,
+            weight_api=weight_api,
+            dynamic=dynamic,
+            input_dim=input_dim,
+            hyperparameters=hyperparameters,
+        )

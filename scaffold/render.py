@@ -1,0 +1,83 @@
+"""The one Jinja environment, and the in-memory checks every generated file passes.
+
+Rendering is text only: nothing here imports TensorFlow or Keras. jinja2 and
+black are imported on first use so `scaffold --help` stays instant.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import json
+from pathlib import Path
+from typing import Any
+
+from .errors import ScaffoldError
+
+
+def templates_dir() -> Path:
+    """Templates ship inside the wheel as scaffold/templates; a source checkout
+    (or an editable install) keeps them at the repository's top level."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "templates", here.parent / "templates"):
+        if candidate.is_dir():
+            return candidate
+    raise ScaffoldError(f"templates not found next to {here}; reinstall scaffold")
+
+
+def pyrepr(value: Any) -> str:
+    """A Python literal for a value (None, bool, int, str, tuple, list, dict)."""
+    return repr(value)
+
+
+def docstring_text(value: str) -> str:
+    """Free text made safe inside a triple-quoted docstring."""
+    return value.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+
+
+@functools.lru_cache(maxsize=None)
+def environment():
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
+    env.filters["py"] = pyrepr
+    env.filters["doc"] = docstring_text
+    env.filters["json"] = json.dumps
+    return env
+
+
+def render_text(template: str, context: dict[str, Any]) -> str:
+    import jinja2
+
+    try:
+        return environment().get_template(template).render(**context)
+    except jinja2.TemplateError as error:
+        raise ScaffoldError(f"template {template} failed to render: {error}") from error
+
+
+def format_python(source: str, label: str) -> str:
+    """Parse, then black-format, generated Python; refuse code that does not parse."""
+    try:
+        ast.parse(source, filename=label)
+    except SyntaxError as error:
+        raise ScaffoldError(
+            f"generated {label} is not valid Python (line {error.lineno}: {error.msg})"
+        ) from error
+    import black
+
+    return black.format_str(source, mode=black.Mode())
+
+
+def render_file(template: str, context: dict[str, Any], label: str) -> str:
+    """Render one template; `.py` output is parsed and black-formatted."""
+    text = render_text(template, context)
+    if label.endswith(".py"):
+        return format_python(text, label)
+    return text
