@@ -94,7 +94,9 @@ def _choice(enum_type) -> click.Choice:
 )
 @click.option("--units", type=int, help="Output size (dense). [default: 32]")
 @click.option("--filters", type=int, help="Output channels (conv2d, conv-bn-relu). [default: 32]")
-@click.option("--kernel-size", type=int, help="Square kernel side (conv2d, conv-bn-relu). [default: 3]")
+@click.option(
+    "--kernel-size", type=int, help="Square kernel side (conv2d, conv-bn-relu). [default: 3]"
+)
 @click.option("--strides", type=int, help="Convolution stride (conv2d, conv-bn-relu). [default: 1]")
 @click.option(
     "--padding",
@@ -130,9 +132,24 @@ def _choice(enum_type) -> click.Choice:
     "tests/ at the project root when the output directory is a package]",
 )
 @click.option("--no-tests", is_flag=True, help="Do not generate the test file.")
-@click.option("--dry-run", is_flag=True, help="Show each file's status and code or diff; write nothing.")
+@click.option(
+    "--dry-run", is_flag=True, help="Show each file's status and code or diff; write nothing."
+)
 @click.option("--force", is_flag=True, help="Overwrite existing files that differ.")
-def layer(name, kind, placement, weight_api, dynamic, input_dim, output_dir, tests_dir, no_tests, dry_run, force, **hyperparameters):
+def layer(
+    name,
+    kind,
+    placement,
+    weight_api,
+    dynamic,
+    input_dim,
+    output_dir,
+    tests_dir,
+    no_tests,
+    dry_run,
+    force,
+    **hyperparameters,
+):
     """Generate the custom layer NAME and its test.
 
     NAME may be written ConvBnRelu, conv_bn_relu or conv-bn-relu: the class is

@@ -269,8 +269,8 @@ class LayerOptions:
 
         if kind is Kind.SE and input_dim is not None and hyperparameters["ratio"] > input_dim:
             raise UsageProblem(
-                f"--ratio {hyperparameters['ratio']} is larger than the {input_dim} "
-                "input channels: the squeeze would have no units"
+                f"--ratio {hyperparameters['ratio']} is larger than --input-dim {input_dim}: "
+                "the squeeze would have no units; give --ratio at most the channel count"
             )
         return cls(
             name=name,

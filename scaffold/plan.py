@@ -36,9 +36,10 @@ class PlannedFile:
 
 
 def display(path: Path) -> str:
+    """A path as the user should read it: relative when under the current directory."""
     try:
-        return os.path.relpath(path)
-    except ValueError:  # another drive (Windows)
+        return str(Path(path).relative_to(Path.cwd()))
+    except ValueError:
         return str(path)
 
 
@@ -72,7 +73,9 @@ def ensure_directory_target(directory: Path, what: str) -> Path:
         while not parent.exists() and parent != parent.parent:
             parent = parent.parent
         if not parent.is_dir():
-            raise ScaffoldError(f"{what} {display(directory)}: {display(parent)} is not a directory")
+            raise ScaffoldError(
+                f"{what} {display(directory)}: {display(parent)} is not a directory"
+            )
     if directory.exists() and not os.access(directory, os.W_OK | os.X_OK):
         raise ScaffoldError(f"{what} {display(directory)} is not writable")
     return directory

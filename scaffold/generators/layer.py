@@ -94,7 +94,9 @@ def resolve_target(output_dir: Path, tests_dir: Path | None, with_tests: bool) -
     output_dir = Path(os.path.abspath(output_dir))
     parts = package_parts(output_dir)
     if with_tests:
-        tests_dir = Path(os.path.abspath(tests_dir)) if tests_dir else default_tests_dir(output_dir, parts)
+        tests_dir = (
+            Path(os.path.abspath(tests_dir)) if tests_dir else default_tests_dir(output_dir, parts)
+        )
     else:
         tests_dir = None
     return LayerTarget(output_dir=output_dir, tests_dir=tests_dir, package_parts=parts)
@@ -229,7 +231,9 @@ def registration_edit(init_source: str, module_name: str, class_name: str) -> st
         isinstance(node, ast.ImportFrom)
         and node.level == 1
         and node.module == module_name
-        and any(alias.name == class_name and alias.asname in (None, class_name) for alias in node.names)
+        and any(
+            alias.name == class_name and alias.asname in (None, class_name) for alias in node.names
+        )
         for node in tree.body
     )
     all_node = next(
@@ -296,7 +300,9 @@ def _import_insert_index(tree: ast.Module, lines: list[str]) -> int:
     return index
 
 
-def add_layer(plan: Plan, options: LayerOptions, target: LayerTarget, registration_package: str | None = None) -> None:
+def add_layer(
+    plan: Plan, options: LayerOptions, target: LayerTarget, registration_package: str | None = None
+) -> None:
     """Stage a layer (and its test and registration) in `plan`."""
     name = options.name
     package = registration_package or target.registration_package or name.module_name
@@ -316,4 +322,3 @@ def layer_plan(options: LayerOptions, target: LayerTarget) -> Plan:
     plan = Plan(Path(os.path.commonpath(roots)))
     add_layer(plan, options, target)
     return plan
-

@@ -1,0 +1,88 @@
+"""Generate-and-test: every supported layer variant is generated with the real
+CLI, then all the generated tests run in one pytest process (one TensorFlow
+import for the lot) and each variant's results are checked here."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ElementTree
+
+import pytest
+
+from helpers import run_scaffold
+from scaffold.options import ACTIVATIONS
+from variants import layer_variants
+
+pytestmark = pytest.mark.tensorflow
+
+VARIANTS = layer_variants()
+TESTS_PER_LAYER = 8  # the test functions of templates/layer/test_layer.py.jinja
+
+
+def run_pytest(directory, junit, timeout=1500):
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            f"--junitxml={junit}",
+            str(directory),
+        ],
+        cwd=directory,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"},
+    )
+
+
+def junit_outcomes(junit) -> dict[str, dict[str, str]]:
+    """{test module: {test name: "passed" or the failure text}}."""
+    outcomes: dict[str, dict[str, str]] = {}
+    for case in ElementTree.parse(junit).getroot().iter("testcase"):
+        module = case.get("classname").rsplit(".", 1)[-1]
+        problem = next(
+            (child for child in case if child.tag in ("failure", "error", "skipped")), None
+        )
+        text = "passed" if problem is None else f"{problem.tag}: {problem.get('message')}"
+        outcomes.setdefault(module, {})[case.get("name")] = text
+    return outcomes
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    root = tmp_path_factory.mktemp("generated_layers")
+    for name, args in VARIANTS:
+        result = run_scaffold("layer", name, *args, "-o", root)
+        assert result.returncode == 0, f"scaffold layer {name}: {result.stderr}"
+    junit = root.parent / "generated_layers.xml"
+    result = run_pytest(root, junit)
+    assert junit.exists(), result.stdout[-3000:] + result.stderr[-3000:]
+    return junit_outcomes(junit)
+
+
+@pytest.mark.parametrize("name", [n for n, _ in VARIANTS])
+def test_generated_layer_passes_its_generated_tests(generated, name):
+    outcomes = generated.get(f"test_{name}", {})
+    assert len(outcomes) == TESTS_PER_LAYER, f"ran {sorted(outcomes)}"
+    failed = {test: text for test, text in outcomes.items() if text != "passed"}
+    assert failed == {}
+
+
+def test_every_accepted_activation_is_known_to_the_installed_keras():
+    probe = (
+        "import sys, keras\n"
+        "for name in sys.argv[1:]:\n"
+        "    keras.activations.get(name)\n"
+        "print('ok')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe, *ACTIVATIONS], capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().endswith("ok")
