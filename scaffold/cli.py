@@ -188,6 +188,85 @@ def layer(
     run_plan(layer_plan(options, target), dry_run, force)
 
 
+@cli.command(context_settings=CONTEXT)
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--name", help="Python package name. [default: from DIRECTORY]")
+@click.option(
+    "--style",
+    type=click.Choice(["custom", "builtin"]),
+    default="custom",
+    show_default=True,
+    help="Default model of the training script: custom layers, or keras.layers "
+    "only. The model module builds both.",
+)
+@click.option(
+    "--weights-in",
+    "placement",
+    type=_choice(Placement),
+    default=Placement.BUILD.value,
+    show_default=True,
+    help="Where the custom layers create their weights (as for `scaffold layer`).",
+)
+@click.option(
+    "--weight-api",
+    type=_choice(WeightApi),
+    default=None,
+    help="add_weight (default) or variable, for every custom layer.",
+)
+@click.option("--dry-run", is_flag=True, help="Show each file's status and code or diff; write nothing.")
+@click.option("--force", is_flag=True, help="Overwrite existing files that differ.")
+@click.option(
+    "--train",
+    is_flag=True,
+    help="After generating, train LeNet-5 with the project's default recipe (offline digits set).",
+)
+@click.option(
+    "--dataset",
+    type=click.Choice(["digits", "mnist", "idx", "synthetic"]),
+    help="With --train: the dataset. [default: digits]",
+)
+@click.option("--data-dir", type=click.Path(path_type=Path), help="With --train --dataset idx: the MNIST IDX files.")
+@click.option("--epochs", type=int, help="With --train: number of epochs. [default: the recipe's]")
+def lenet(directory, name, style, placement, weight_api, dry_run, force, train, dataset, data_dir, epochs):
+    """Generate an installable LeNet-5 project in DIRECTORY.
+
+    Its custom layers (Convolution for C1/C3/C5, Subsampling for S2/S4,
+    FullyConnected for F6 and the output) come from the same templates as
+    `scaffold layer`, each with its test; model.py builds LeNet-5 from them or
+    from keras.layers; data.py loads digits, MNIST or MNIST IDX files; train.py
+    trains and writes model.keras, history.json, metrics.json,
+    training_curves.png and TensorBoard logs.
+
+    \b
+    Examples:
+      scaffold lenet lenet5 --train
+      scaffold lenet lenet5 --weights-in init --weight-api variable
+      scaffold lenet lenet5 --train --dataset idx --data-dir ../shared/data/mnist
+      cd lenet5 && pip install -e '.[test]' && python -m pytest
+    """
+    from .generators.lenet import lenet_options, lenet_plan
+
+    train_options = {"--dataset": dataset, "--data-dir": data_dir, "--epochs": epochs}
+    given = [flag for flag, value in train_options.items() if value is not None]
+    if given and not train:
+        raise UsageProblem(f"{', '.join(given)} only apply with --train")
+    if train and dry_run:
+        raise UsageProblem("--train and --dry-run contradict each other: a dry run writes nothing to train")
+    if epochs is not None and epochs < 1:
+        raise UsageProblem(f"--epochs must be at least 1, got {epochs}")
+    options = lenet_options(directory, name, style, placement, weight_api)
+    ensure_directory_target(options.directory, "project directory")
+    run_plan(lenet_plan(options), dry_run, force)
+    if train:
+        from .training import train_project
+
+        arguments = []
+        for flag, value in train_options.items():
+            if value is not None:
+                arguments += [flag, str(value)]
+        sys.exit(train_project(options.directory, options.package, arguments))
+
+
 def _one_line(message: str) -> str:
     return " ".join(message.split())
 

@@ -99,8 +99,8 @@ class Plan:
         `transform` maps its current text ("" if absent) to the new text."""
         path = Path(os.path.abspath(path))
         for index, staged in enumerate(self.files):
-            if staged.path == path:
-                self.files[index] = PlannedFile(path, transform(staged.text), True)
+            if staged.path == path:  # a generated file: it stays one
+                self.files[index] = PlannedFile(path, transform(staged.text), staged.edits_existing)
                 return
         try:
             current = path.read_text(encoding="utf-8")

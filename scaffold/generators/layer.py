@@ -265,8 +265,9 @@ def registration_edit(init_source: str, module_name: str, class_name: str) -> st
     else:
         lines.append(("\n" if lines else "") + new_all)
     if not imported:
+        index, after_docstring = _import_insert_index(tree)
         import_line = f"from .{module_name} import {class_name}\n"
-        lines.insert(_import_insert_index(tree, lines), import_line)
+        lines.insert(index, ("\n" if after_docstring else "") + import_line)
     return "".join(lines)
 
 
@@ -288,16 +289,16 @@ def _format_all(names: list[str]) -> str:
     return f"__all__ = [\n{body}]\n"
 
 
-def _import_insert_index(tree: ast.Module, lines: list[str]) -> int:
-    """After the last top-level import, else after the docstring, else at the top."""
-    index = 0
-    for node in tree.body:
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            index = node.end_lineno
-        elif index == 0 and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
-            if isinstance(node.value.value, str) and node is tree.body[0]:
-                index = node.end_lineno
-    return index
+def _import_insert_index(tree: ast.Module) -> tuple[int, bool]:
+    """Where a new import goes: after the last top-level import, else after the
+    module docstring, else at the top. Also says whether that is the docstring."""
+    imports = [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
+    if imports:
+        return imports[-1].end_lineno, False
+    first = tree.body[0] if tree.body else None
+    if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+        return first.end_lineno, True
+    return 0, False
 
 
 def add_layer(
