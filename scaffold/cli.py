@@ -213,7 +213,9 @@ def layer(
     default=None,
     help="add_weight (default) or variable, for every custom layer.",
 )
-@click.option("--dry-run", is_flag=True, help="Show each file's status and code or diff; write nothing.")
+@click.option(
+    "--dry-run", is_flag=True, help="Show each file's status and code or diff; write nothing."
+)
 @click.option("--force", is_flag=True, help="Overwrite existing files that differ.")
 @click.option(
     "--train",
@@ -225,9 +227,15 @@ def layer(
     type=click.Choice(["digits", "mnist", "idx", "synthetic"]),
     help="With --train: the dataset. [default: digits]",
 )
-@click.option("--data-dir", type=click.Path(path_type=Path), help="With --train --dataset idx: the MNIST IDX files.")
+@click.option(
+    "--data-dir",
+    type=click.Path(path_type=Path),
+    help="With --train --dataset idx: the MNIST IDX files.",
+)
 @click.option("--epochs", type=int, help="With --train: number of epochs. [default: the recipe's]")
-def lenet(directory, name, style, placement, weight_api, dry_run, force, train, dataset, data_dir, epochs):
+def lenet(
+    directory, name, style, placement, weight_api, dry_run, force, train, dataset, data_dir, epochs
+):
     """Generate an installable LeNet-5 project in DIRECTORY.
 
     Its custom layers (Convolution for C1/C3/C5, Subsampling for S2/S4,
@@ -251,7 +259,9 @@ def lenet(directory, name, style, placement, weight_api, dry_run, force, train, 
     if given and not train:
         raise UsageProblem(f"{', '.join(given)} only apply with --train")
     if train and dry_run:
-        raise UsageProblem("--train and --dry-run contradict each other: a dry run writes nothing to train")
+        raise UsageProblem(
+            "--train and --dry-run contradict each other: a dry run writes nothing to train"
+        )
     if epochs is not None and epochs < 1:
         raise UsageProblem(f"--epochs must be at least 1, got {epochs}")
     options = lenet_options(directory, name, style, placement, weight_api)

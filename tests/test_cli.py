@@ -218,3 +218,17 @@ def test_the_console_entry_point_runs_as_a_real_process(tmp_path):
     result = run_scaffold("layer", "1abc")
     assert result.returncode == 2
     assert result.stderr.startswith("scaffold: error:") and "Traceback" not in result.stderr
+
+
+def test_the_readme_example_is_what_the_tool_generates(cli, tmp_path):
+    import re
+
+    from helpers import REPO
+
+    readme = (REPO / "README.md").read_text()
+    example = re.search(r"```python\n(.*?)```", readme, re.S).group(1)
+    assert cli("layer", "Scale", "--weights-in", "init", "--input-dim", "16").exit_code == 0
+    generated = (tmp_path / "scale.py").read_text().splitlines()
+    shown = [line for line in example.splitlines() if line.strip() not in ("", "...")]
+    assert [line for line in shown if line not in generated] == []
+    assert len(shown) > 30

@@ -80,3 +80,24 @@ def layer_variants() -> list[tuple[str, list[str]]]:
     }
     variants += list(extra.items())
     return variants
+
+
+def lenet_variants() -> list[tuple[str, list[str]]]:
+    """(package name, CLI arguments) for every style x placement x weight API."""
+    variants = []
+    for style in ("custom", "builtin"):
+        for placement in ("build", "init"):
+            for api in ("add_weight", "variable"):
+                name = f"lenet_{style}_{placement}_{api}"
+                args = [
+                    "--name",
+                    name,
+                    "--style",
+                    style,
+                    "--weights-in",
+                    placement,
+                    "--weight-api",
+                    api,
+                ]
+                variants.append((name, args))
+    return variants

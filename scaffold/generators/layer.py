@@ -296,7 +296,11 @@ def _import_insert_index(tree: ast.Module) -> tuple[int, bool]:
     if imports:
         return imports[-1].end_lineno, False
     first = tree.body[0] if tree.body else None
-    if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+    if (
+        isinstance(first, ast.Expr)
+        and isinstance(first.value, ast.Constant)
+        and isinstance(first.value.value, str)
+    ):
         return first.end_lineno, True
     return 0, False
 

@@ -67,11 +67,26 @@ def package_name(raw: str) -> str:
     if not raw.isascii() or not candidate:
         raise UsageProblem(f"cannot make a Python package name from {raw!r}; give one with --name")
     if candidate[0].isdigit():
-        raise UsageProblem(f"package name {candidate!r} starts with a digit; give another with --name")
+        raise UsageProblem(
+            f"package name {candidate!r} starts with a digit; give another with --name"
+        )
     if keyword.iskeyword(candidate) or candidate in RESERVED:
-        raise UsageProblem(f"package name {candidate!r} would shadow a Python name; give another with --name")
-    if candidate in ("keras", "tensorflow", "numpy", "scaffold", "test", "tests", "sklearn", "layers"):
-        raise UsageProblem(f"package name {candidate!r} would shadow an installed package; give another with --name")
+        raise UsageProblem(
+            f"package name {candidate!r} would shadow a Python name; give another with --name"
+        )
+    if candidate in (
+        "keras",
+        "tensorflow",
+        "numpy",
+        "scaffold",
+        "test",
+        "tests",
+        "sklearn",
+        "layers",
+    ):
+        raise UsageProblem(
+            f"package name {candidate!r} would shadow an installed package; give another with --name"
+        )
     return candidate
 
 
@@ -88,7 +103,10 @@ def lenet_options(
         raise UsageProblem(f"--style {style!r} is not one of: {', '.join(STYLES)}")
     # Validate placement and weight API exactly as `scaffold layer` does.
     probe = LayerOptions.create(
-        parse_name("Probe"), kind=Kind.DENSE, placement=placement, weight_api=weight_api,
+        parse_name("Probe"),
+        kind=Kind.DENSE,
+        placement=placement,
+        weight_api=weight_api,
         input_dim=1 if placement == Placement.INIT.value else None,
     )
     return LenetOptions(
@@ -119,14 +137,19 @@ def _layer_options(options: LenetOptions) -> list[LayerOptions]:
 def _architecture(options: LenetOptions) -> list[dict[str, Any]]:
     """The custom-style model, layer by layer, as constructor calls to lay out."""
     modules = {name: parse_name(name).module_name for name, *_ in LENET_LAYERS}
-    input_args = {"Convolution": "channels", "Subsampling": "channels", "FullyConnected": "input_dim"}
+    input_args = {
+        "Convolution": "channels",
+        "Subsampling": "channels",
+        "FullyConnected": "input_dim",
+    }
     rows = []
     for layer_name, cls, arguments, input_size in ARCHITECTURE:
         arguments = dict(arguments)
         if options.placement is Placement.INIT:
             arguments = {input_args[cls]: input_size, **arguments}
         rendered = ", ".join(
-            f"{key}={value if value == 'num_classes' else repr(value)}" for key, value in arguments.items()
+            f"{key}={value if value == 'num_classes' else repr(value)}"
+            for key, value in arguments.items()
         )
         rows.append({"name": layer_name, "cls": cls, "module": modules[cls], "arguments": rendered})
     return rows

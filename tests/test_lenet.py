@@ -1,0 +1,157 @@
+"""`scaffold lenet` without TensorFlow: the project tree, its code, its refusals."""
+
+import ast
+import subprocess
+import sys
+
+import black
+import pytest
+
+from helpers import tree_snapshot
+
+EXPECTED_FILES = {
+    ".github/workflows/ci.yml",
+    ".gitignore",
+    "README.md",
+    "pyproject.toml",
+    "src/lenet5/__init__.py",
+    "src/lenet5/data.py",
+    "src/lenet5/model.py",
+    "src/lenet5/train.py",
+    "src/lenet5/layers/__init__.py",
+    "src/lenet5/layers/convolution.py",
+    "src/lenet5/layers/subsampling.py",
+    "src/lenet5/layers/fully_connected.py",
+    "tests/conftest.py",
+    "tests/test_convolution.py",
+    "tests/test_subsampling.py",
+    "tests/test_fully_connected.py",
+    "tests/test_data.py",
+    "tests/test_model.py",
+    "tests/test_training.py",
+}
+
+
+@pytest.fixture
+def project(cli, tmp_path):
+    result = cli("lenet", "lenet5")
+    assert result.exit_code == 0, result.stderr
+    return tmp_path / "lenet5"
+
+
+def test_the_project_tree(project):
+    assert set(tree_snapshot(project)) == EXPECTED_FILES
+
+
+def test_every_python_file_parses_and_is_black_formatted(project):
+    for path in project.rglob("*.py"):
+        source = path.read_text()
+        ast.parse(source)
+        assert black.format_str(source, mode=black.Mode()) == source, path
+        assert "{{" not in source and "{%" not in source
+
+
+def test_layers_are_registered_and_used_by_the_model(project):
+    init = (project / "src/lenet5/layers/__init__.py").read_text()
+    for cls, module in (
+        ("Convolution", "convolution"),
+        ("Subsampling", "subsampling"),
+        ("FullyConnected", "fully_connected"),
+    ):
+        assert f"from .{module} import {cls}" in init
+        assert (
+            f'@keras.saving.register_keras_serializable(package="lenet5")'
+            in (project / f"src/lenet5/layers/{module}.py").read_text()
+        )
+    model = (project / "src/lenet5/model.py").read_text()
+    assert "from .layers import Convolution, Subsampling, FullyConnected" in model
+    assert 'Convolution(filters=120, kernel_size=5, activation="relu", name="c5")' in model
+
+
+def test_init_placement_passes_input_sizes_to_every_custom_layer(cli, tmp_path):
+    assert cli("lenet", "p", "--weights-in", "init", "--weight-api", "variable").exit_code == 0
+    model = (tmp_path / "p/src/p/model.py").read_text()
+    assert "Convolution(channels=1, filters=6" in model
+    assert "Subsampling(channels=16," in model
+    assert "FullyConnected(input_dim=84, units=num_classes" in model
+    assert "keras.Variable(" in (tmp_path / "p/src/p/layers/convolution.py").read_text()
+
+
+def test_project_layers_are_exactly_what_scaffold_layer_renders(cli, project):
+    """One source of truth: regenerating a project layer with `scaffold layer` changes nothing."""
+    before = tree_snapshot(project)
+    result = cli(
+        "layer",
+        "Convolution",
+        "--kind",
+        "conv2d",
+        "--filters",
+        "6",
+        "--kernel-size",
+        "5",
+        "--activation",
+        "relu",
+        "-o",
+        project / "src/lenet5/layers",
+    )
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.count("identical") == 3  # module, test, registration
+    assert tree_snapshot(project) == before
+
+
+def test_regenerating_is_idempotent_and_a_user_edit_is_a_conflict(cli, project):
+    before = tree_snapshot(project)
+    result = cli("lenet", "lenet5")
+    assert result.exit_code == 0 and result.stdout.count("identical") == len(EXPECTED_FILES)
+    (project / "src/lenet5/train.py").write_text("# mine\n")
+    edited = tree_snapshot(project)
+    result = cli("lenet", "lenet5")
+    assert result.exit_code == 1 and "train.py" in result.stderr
+    assert tree_snapshot(project) == edited
+    assert cli("lenet", "lenet5", "--force").exit_code == 0
+    assert tree_snapshot(project) == before
+
+
+def test_dry_run_writes_nothing(cli, tmp_path):
+    result = cli("lenet", "lenet5", "--dry-run")
+    assert result.exit_code == 0 and "create  lenet5/src/lenet5/model.py" in result.stdout
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["lenet", "9lives"], "starts with a digit"),
+        (["lenet", "x", "--name", "class"], "shadow"),
+        (["lenet", "x", "--name", "keras"], "shadow"),
+        (["lenet", "x", "--name", "---"], "cannot make a Python package name"),
+        (["lenet", "x", "--style", "fancy"], "'fancy' is not one of"),
+        (["lenet", "x", "--weights-in", "call"], "'call' is not one of"),
+        (["lenet", "x", "--epochs", "3"], "only apply with --train"),
+        (["lenet", "x", "--dataset", "idx"], "only apply with --train"),
+        (["lenet", "x", "--train", "--dry-run"], "contradict"),
+        (["lenet", "x", "--train", "--epochs", "0"], "--epochs must be at least 1"),
+    ],
+)
+def test_bad_lenet_options_are_refused(cli, tmp_path, args, message):
+    result = cli(*args)
+    assert result.exit_code == 2
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_in_the_way_is_refused(cli, tmp_path):
+    (tmp_path / "taken").write_text("")
+    result = cli("lenet", "taken")
+    assert result.exit_code == 1 and "is a file" in result.stderr
+
+
+def test_the_generated_model_module_imports_only_what_it_needs(project):
+    tree = ast.parse((project / "src/lenet5/model.py").read_text())
+    imported = {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    }
+    assert imported == {"keras"}

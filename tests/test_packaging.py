@@ -1,0 +1,25 @@
+"""The wheel carries the templates, so an installed scaffold works from anywhere."""
+
+import subprocess
+import sys
+import zipfile
+
+from helpers import REPO
+
+
+def test_the_wheel_ships_every_template(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path), str(REPO)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    [wheel] = tmp_path.glob("scaffold_keras-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    templates = [
+        p.relative_to(REPO).as_posix() for p in (REPO / "templates").rglob("*") if p.is_file()
+    ]
+    assert len(templates) > 20
+    assert {f"scaffold/{t}" for t in templates} <= names
+    assert "scaffold/cli.py" in names
