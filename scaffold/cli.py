@@ -117,6 +117,11 @@ def _choice(enum_type) -> click.Choice:
 )
 @click.option("--ratio", type=int, help="Channel reduction ratio (se). [default: 16]")
 @click.option(
+    "--description",
+    metavar="TEXT",
+    help="One-line summary for the class docstring. [default: the kind's summary]",
+)
+@click.option(
     "-o",
     "--output-dir",
     type=click.Path(path_type=Path),
@@ -143,6 +148,7 @@ def layer(
     weight_api,
     dynamic,
     input_dim,
+    description,
     output_dir,
     tests_dir,
     no_tests,
@@ -179,6 +185,7 @@ def layer(
         weight_api=weight_api,
         dynamic=dynamic,
         input_dim=input_dim,
+        description=description,
         **hyperparameters,
     )
     ensure_directory_target(output_dir, "output directory")

@@ -195,6 +195,24 @@ def _check_hyperparameter(name: str, value: Any) -> Any:
     raise AssertionError(f"unknown hyperparameter {name}")  # pragma: no cover
 
 
+MAX_DESCRIPTION = 300
+
+
+def _check_description(text: str) -> str:
+    """One line of prose for the docstring. It is escaped when rendered, so any
+    characters are safe; control characters and overlong text are refused."""
+    text = text.strip()
+    if not text:
+        raise UsageProblem("--description is empty")
+    if any(ord(c) < 32 or ord(c) == 127 for c in text):
+        raise UsageProblem("--description must be one line without control characters")
+    if len(text) > MAX_DESCRIPTION:
+        raise UsageProblem(
+            f"--description is {len(text)} characters long; use at most {MAX_DESCRIPTION}"
+        )
+    return text
+
+
 @dataclass(frozen=True)
 class LayerOptions:
     """Everything that decides the code of one generated layer."""
@@ -206,6 +224,7 @@ class LayerOptions:
     dynamic: bool = False
     input_dim: int | None = None
     hyperparameters: Mapping[str, Any] = field(default_factory=dict)
+    description: str | None = None  # replaces the kind's summary in the docstring
 
     @property
     def spec(self) -> KindSpec:
@@ -220,6 +239,7 @@ class LayerOptions:
         weight_api: str | WeightApi | None = None,
         dynamic: bool = False,
         input_dim: int | None = None,
+        description: str | None = None,
         **given: Any,
     ) -> "LayerOptions":
         """Validate raw option values; `given` holds hyperparameters, None = not given.
@@ -272,8 +292,11 @@ class LayerOptions:
                 f"--ratio {hyperparameters['ratio']} is larger than --input-dim {input_dim}: "
                 "the squeeze would have no units; give --ratio at most the channel count"
             )
+        if description is not None:
+            description = _check_description(description)
         return cls(
             name=name,
+            description=description,
             kind=kind,
             placement=placement,
             weight_api=weight_api,

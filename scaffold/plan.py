@@ -61,17 +61,30 @@ def _check_no_symlink(root: Path, path: Path) -> None:
 def ensure_directory_target(directory: Path, what: str) -> Path:
     """Check that `directory` can hold generated files; return it absolute.
 
-    It may not exist yet (it will be created), but its parent must.
+    It may not exist yet (it will be created), but its parent must: a typo in
+    a path should not quietly create a tree of directories.
     """
     directory = Path(os.path.abspath(directory))
+    # Symlinks on the way from the current directory (or the target itself) would
+    # send the files somewhere the user did not name.
+    below_cwd = os.path.relpath(directory)
+    steps = [] if below_cwd.startswith("..") else Path(below_cwd).parts
+    current = Path.cwd()
+    for step in steps:
+        current = current / step
+        if current.is_symlink():
+            raise ScaffoldError(f"{what} {display(directory)} goes through the symlink {display(current)}")
     if directory.is_symlink():
         raise ScaffoldError(f"{what} {display(directory)} is a symlink; give the real directory")
     if directory.exists() and not directory.is_dir():
         raise ScaffoldError(f"{what} {display(directory)} is a file, not a directory")
     if not directory.exists():
         parent = directory.parent
-        while not parent.exists() and parent != parent.parent:
-            parent = parent.parent
+        if not parent.exists():
+            raise ScaffoldError(
+                f"{what} {display(directory)}: its parent {display(parent)} does not exist; "
+                "create it first"
+            )
         if not parent.is_dir():
             raise ScaffoldError(
                 f"{what} {display(directory)}: {display(parent)} is not a directory"

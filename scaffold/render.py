@@ -31,8 +31,9 @@ def pyrepr(value: Any) -> str:
 
 
 def docstring_text(value: str) -> str:
-    """Free text made safe inside a triple-quoted docstring."""
-    return value.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    """Text made inert inside a triple-quoted docstring: backslashes and every
+    double quote are escaped, so nothing can end the string early."""
+    return value.replace("\\", "\\\\").replace('"', '\\"')
 
 
 @functools.lru_cache(maxsize=None)

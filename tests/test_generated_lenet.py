@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import site
 import subprocess
 import sys
+import time
 import venv
 import xml.etree.ElementTree as ElementTree
 
@@ -180,3 +182,43 @@ def test_generated_idx_loader_reads_the_real_mnist_files(generated):
         "max": 1.0,
         "counts": MNIST_LABEL_COUNTS,
     }
+
+
+def test_a_killed_training_resumes_from_its_last_completed_epoch(generated, tmp_path):
+    root, _, _ = generated
+    name = VARIANTS[0][0]
+    output = tmp_path / "run"
+    command = [sys.executable, "-m", f"{name}.train", "--epochs", "8", "--verbose", "2",
+               "--output-dir", str(output)]
+    env = {**os.environ, "PYTHONPATH": str(root / f"{name}-project" / "src"), "TF_CPP_MIN_LOG_LEVEL": "2"}
+    metadata = output / "backup" / "training_metadata.json"
+
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 300
+        while True:
+            assert process.poll() is None, "training finished before it could be killed"
+            assert time.monotonic() < deadline, "no epoch completed in 300 s"
+            try:
+                if json.loads(metadata.read_text())["epoch"] >= 1:
+                    break
+            except (OSError, ValueError):
+                pass
+            time.sleep(0.02)
+        process.send_signal(signal.SIGKILL)
+    finally:
+        process.kill()
+        process.wait()
+    completed = json.loads(metadata.read_text())["epoch"]
+    assert 1 <= completed < 8
+    assert not (output / "metrics.json").exists()
+    assert len(json.loads((output / "history.json").read_text())["loss"]) == completed
+
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert f"resuming after epoch {completed}" in result.stdout
+    metrics = json.loads((output / "metrics.json").read_text())
+    assert metrics["resumed_from_epoch"] == completed
+    assert metrics["epochs_run"] == 8
+    assert len(json.loads((output / "history.json").read_text())["loss"]) == 8
+    assert not (output / "backup").exists()  # a finished run leaves no state to resume

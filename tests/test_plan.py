@@ -130,4 +130,6 @@ def test_output_directory_checks(tmp_path):
         ensure_directory_target(tmp_path / "file", "output directory")
     with pytest.raises(ScaffoldError, match="is not a directory"):
         ensure_directory_target(tmp_path / "file" / "sub", "output directory")
-    assert ensure_directory_target(tmp_path / "new" / "deeper", "output directory").is_absolute()
+    with pytest.raises(ScaffoldError, match="parent .* does not exist"):
+        ensure_directory_target(tmp_path / "new" / "deeper", "output directory")
+    assert ensure_directory_target(tmp_path / "new", "output directory").is_absolute()

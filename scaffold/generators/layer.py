@@ -173,6 +173,10 @@ def _wrap(text: str) -> str:
     return "\n".join(textwrap.wrap(text, width=72))
 
 
+def _sentence(text: str) -> str:
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
 def _notes(options: LayerOptions) -> str:
     """The docstring paragraphs on weight placement (and eager execution)."""
     paragraphs = [PLACEMENT_DOC[options.placement].format(arg=options.spec.input_arg)]
@@ -187,7 +191,7 @@ def layer_context(options: LayerOptions, registration_package: str) -> dict[str,
         "class_name": options.name.class_name,
         "module_name": options.name.module_name,
         "package": registration_package,
-        "summary": spec.summary,
+        "summary": _sentence(options.description) if options.description else spec.summary,
         "kind": options.kind.value,
         "init": options.placement is Placement.INIT,
         "placement": options.placement.value,
