@@ -73,7 +73,9 @@ def ensure_directory_target(directory: Path, what: str) -> Path:
     for step in steps:
         current = current / step
         if current.is_symlink():
-            raise ScaffoldError(f"{what} {display(directory)} goes through the symlink {display(current)}")
+            raise ScaffoldError(
+                f"{what} {display(directory)} goes through the symlink {display(current)}"
+            )
     if directory.is_symlink():
         raise ScaffoldError(f"{what} {display(directory)} is a symlink; give the real directory")
     if directory.exists() and not directory.is_dir():

@@ -13,11 +13,11 @@ import pytest
 
 from helpers import run_scaffold
 from scaffold.options import ACTIVATIONS
-from variants import layer_variants
+from variants import layer_variants, sampled_layer_variants
 
 pytestmark = pytest.mark.tensorflow
 
-VARIANTS = layer_variants()
+VARIANTS = layer_variants() + sampled_layer_variants()
 TESTS_PER_LAYER = 8  # the test functions of templates/layer/test_layer.py.jinja
 
 

@@ -188,12 +188,27 @@ def test_a_killed_training_resumes_from_its_last_completed_epoch(generated, tmp_
     root, _, _ = generated
     name = VARIANTS[0][0]
     output = tmp_path / "run"
-    command = [sys.executable, "-m", f"{name}.train", "--epochs", "8", "--verbose", "2",
-               "--output-dir", str(output)]
-    env = {**os.environ, "PYTHONPATH": str(root / f"{name}-project" / "src"), "TF_CPP_MIN_LOG_LEVEL": "2"}
+    command = [
+        sys.executable,
+        "-m",
+        f"{name}.train",
+        "--epochs",
+        "8",
+        "--verbose",
+        "2",
+        "--output-dir",
+        str(output),
+    ]
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(root / f"{name}-project" / "src"),
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+    }
     metadata = output / "backup" / "training_metadata.json"
 
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         deadline = time.monotonic() + 300
         while True:

@@ -133,3 +133,27 @@ def test_output_directory_checks(tmp_path):
     with pytest.raises(ScaffoldError, match="parent .* does not exist"):
         ensure_directory_target(tmp_path / "new" / "deeper", "output directory")
     assert ensure_directory_target(tmp_path / "new", "output directory").is_absolute()
+
+
+@pytest.mark.parametrize("exception", [RuntimeError("boom"), KeyboardInterrupt()])
+def test_an_exception_between_files_restores_the_tree_and_propagates(
+    tmp_path, monkeypatch, exception
+):
+    (tmp_path / "b.py").write_text("user = 1\n")
+    before = tree_snapshot(tmp_path)
+    real_write = plan_module.write_atomic
+    calls = {"n": 0}
+
+    def interrupted_write(path, data):
+        calls["n"] += 1
+        if calls["n"] == 3:  # after a.py was created and b.py replaced
+            raise exception
+        real_write(path, data)
+
+    monkeypatch.setattr(plan_module, "write_atomic", interrupted_write)
+    plan = make_plan(tmp_path, {"a.py": "a\n", "b.py": "b\n", "sub/c.py": "c\n"})
+    with pytest.raises(type(exception)):
+        plan.commit(force=True)
+    monkeypatch.setattr(plan_module, "write_atomic", real_write)
+    assert tree_snapshot(tmp_path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.py"]

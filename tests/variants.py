@@ -101,3 +101,59 @@ def lenet_variants() -> list[tuple[str, list[str]]]:
                 ]
                 variants.append((name, args))
     return variants
+
+
+def sampled_layer_variants(count: int = 10, seed: int = 2026) -> list[tuple[str, list[str]]]:
+    """A bounded, seeded random sample of accepted option combinations."""
+    import random
+
+    from scaffold.errors import UsageProblem
+    from scaffold.names import parse_name
+    from scaffold.options import ACTIVATIONS, LayerOptions
+
+    rng = random.Random(seed)
+    samples: list[tuple[str, list[str]]] = []
+    while len(samples) < count:
+        kind = rng.choice(list(Kind))
+        spec = KINDS[kind]
+        placement = rng.choice(["build", "init"])
+        api = rng.choice(["add_weight", "variable"]) if spec.own_weights else None
+        values: dict = {}
+        for hp in spec.hyperparameters:
+            if rng.random() < 0.5:
+                continue
+            values[hp] = {
+                "units": lambda: rng.randint(1, 64),
+                "filters": lambda: rng.randint(1, 16),
+                "kernel_size": lambda: rng.randint(1, 7),
+                "strides": lambda: rng.randint(1, 3),
+                "padding": lambda: rng.choice(["valid", "same"]),
+                "activation": lambda: rng.choice(ACTIVATIONS),
+                "use_bias": lambda: rng.random() < 0.5,
+                "ratio": lambda: rng.randint(1, 8),
+            }[hp]()
+        input_dim = rng.randint(1, 40) if placement == "init" else None
+        dynamic = rng.random() < 0.25
+        try:
+            LayerOptions.create(
+                parse_name("Probe"),
+                kind=kind,
+                placement=placement,
+                weight_api=api,
+                dynamic=dynamic,
+                input_dim=input_dim,
+                **values,
+            )
+        except UsageProblem:
+            continue
+        args = ["--kind", kind.value, "--weights-in", placement]
+        args += ["--weight-api", api] if api else []
+        args += ["--input-dim", str(input_dim)] if input_dim is not None else []
+        args += ["--dynamic"] if dynamic else []
+        for hp, value in values.items():
+            if hp == "use_bias":
+                args.append("--use-bias" if value else "--no-bias")
+            else:
+                args += ["--" + hp.replace("_", "-"), str(value)]
+        samples.append((f"sample{len(samples)}_{kind.value.replace('-', '_')}", args))
+    return samples
