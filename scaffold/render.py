@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from . import cache
 from .errors import ScaffoldError
 
 
@@ -40,8 +41,11 @@ def docstring_text(value: str) -> str:
 def environment():
     import jinja2
 
+    compiled = cache.cache_dir()
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
+        # Compiled templates are reused across runs (keyed by template source).
+        bytecode_cache=_quiet_bytecode_cache(jinja2, compiled / "jinja") if compiled else None,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -52,6 +56,26 @@ def environment():
     env.filters["doc"] = docstring_text
     env.filters["json"] = json.dumps
     return env
+
+
+def _quiet_bytecode_cache(jinja2, directory: Path):
+    """Jinja's file cache of compiled templates, made best-effort like scaffold.cache."""
+
+    class QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
+        def load_bytecode(self, bucket):
+            try:
+                super().load_bytecode(bucket)
+            except OSError:
+                pass
+
+        def dump_bytecode(self, bucket):
+            try:
+                directory.mkdir(parents=True, exist_ok=True)
+                super().dump_bytecode(bucket)
+            except OSError:
+                pass
+
+    return QuietBytecodeCache(str(directory))
 
 
 def render_text(template: str, context: dict[str, Any]) -> str:
@@ -71,9 +95,33 @@ def format_python(source: str, label: str) -> str:
         raise ScaffoldError(
             f"generated {label} is not valid Python (line {error.lineno}: {error.msg})"
         ) from error
-    import black
+    return black_format(source)
 
-    return black.format_str(source, mode=black.Mode())
+
+def _black_version() -> str:
+    try:
+        from _black_version import version  # shipped with black; cheaper than importing it
+    except ImportError:
+        import black
+
+        version = black.__version__
+    return version
+
+
+def black_format(source: str) -> str:
+    """black's output for `source`, with black's default mode.
+
+    The result depends only on black's version and the source, so it is cached:
+    a repeated run neither imports black nor formats again.
+    """
+    name = cache.key(_black_version(), "default-mode", source)
+    formatted = cache.get("black", name)
+    if formatted is None:
+        import black
+
+        formatted = black.format_str(source, mode=black.Mode())
+        cache.put("black", name, formatted)
+    return formatted
 
 
 def render_file(template: str, context: dict[str, Any], label: str) -> str:

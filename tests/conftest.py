@@ -29,3 +29,12 @@ def cli(monkeypatch, tmp_path, capsys):
         return Result(exit_info.value.code, captured.out, captured.err)
 
     return invoke
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_cache(tmp_path_factory):
+    """Keep scaffold's black/Jinja cache out of the user's home during tests
+    (subprocesses inherit the variable)."""
+    import os
+
+    os.environ["SCAFFOLD_CACHE_DIR"] = str(tmp_path_factory.mktemp("scaffold-cache"))

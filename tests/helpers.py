@@ -10,7 +10,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 
 
-def run_scaffold(*args: str, cwd: Path | None = None, timeout: float = 120):
+def run_scaffold(*args: str, cwd: Path | None = None, timeout: float = 120, env=None):
     """`scaffold ARGS...` as a user runs it: a new Python process."""
     return subprocess.run(
         [sys.executable, "-m", "scaffold", *map(str, args)],
@@ -18,7 +18,7 @@ def run_scaffold(*args: str, cwd: Path | None = None, timeout: float = 120):
         capture_output=True,
         text=True,
         timeout=timeout,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
+        env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})},
     )
 
 
