@@ -22,7 +22,8 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 @click.group(context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version", prog_name="scaffold")
 def cli() -> None:
-    """Generate custom Keras 3 layers, their tests, and a LeNet-5 project.
+    """Generate custom Keras 3 layers, their tests, and a LeNet-5 project;
+    check your own layers against the Keras 3 pitfalls.
 
     Every generated layer follows the Keras 3 rules that TF 2.0-era tutorials
     predate (tracked weights, no `dynamic=True`, composite layers that build
@@ -35,6 +36,7 @@ def cli() -> None:
       scaffold layer ConvBnRelu --kind conv-bn-relu --filters 64
       scaffold layer my_dense --kind dense --units 10 --weights-in init --input-dim 84
       scaffold lenet lenet5 --train
+      scaffold check my_layers
     """
 
 
@@ -282,6 +284,96 @@ def lenet(
             if value is not None:
                 arguments += [flag, str(value)]
         sys.exit(train_project(options.directory, options.package, arguments))
+
+
+def _parse_arguments(pairs: tuple[str, ...]) -> dict:
+    import json
+
+    arguments = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.isidentifier():
+            raise UsageProblem(f"--arg {pair!r} is not KEY=VALUE with KEY a Python name")
+        try:
+            arguments[key] = json.loads(value)
+        except ValueError:
+            arguments[key] = value  # a bare string, such as --arg activation=relu
+    return arguments
+
+
+def _parse_shape(text: str | None):
+    if text is None:
+        return None
+    try:
+        shape = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        shape = ()
+    if len(shape) < 2 or any(n < 1 for n in shape):
+        raise UsageProblem(
+            f"--input-shape {text!r} must be positive integers BATCH,...,FEATURES, e.g. 4,8,8,3"
+        )
+    return shape
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("targets", nargs=-1, required=True, metavar="TARGET...")
+@click.option(
+    "--config",
+    type=click.Path(path_type=Path),
+    help="JSON or TOML file: per class name, " "'args' (constructor arguments) and 'input_shape'.",
+)
+@click.option(
+    "--arg",
+    "arguments",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Constructor argument (VALUE as JSON, else a string); repeatable.",
+)
+@click.option(
+    "--input-shape",
+    metavar="B,...,C",
+    help="Input shape with batch, e.g. 4,8,8,3. " "[default: tries 4,16 then 4,8,8,16]",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+def check(targets, config, arguments, input_shape, output_format):
+    """Check custom Keras layers against the Keras 3 pitfalls, by running them.
+
+    TARGET is module:ClassName, a module (every Layer subclass it defines) or a
+    .py file. For each layer: a raw tf.Variable Keras does not track, a
+    `dynamic` argument, registration, a complete get_config, a composite
+    layer without build(), sublayers that ignore the dtype policy, weights
+    made in __init__ without marking the layer built, trainable weights no
+    gradient reaches, compute_output_shape against the real output, and a
+    .keras save/load that changes outputs. Exit code 0 only when every
+    applicable check passes.
+
+    \b
+    Examples:
+      scaffold check my_layers
+      scaffold check my_layers:Attention --arg units=64 --input-shape 2,10,32
+      scaffold check src/pkg/layers/conv.py --format json
+    """
+    arguments = _parse_arguments(arguments)
+    shape = _parse_shape(input_shape)
+    if config is not None and not config.is_file():
+        raise UsageProblem(f"--config {config}: no such file")
+    from . import checks
+
+    settings = checks.load_config(config)
+    specs = [
+        spec for target in targets for spec in checks.specs_for(target, settings, arguments, shape)
+    ]
+    reports = [checks.check_layer(spec) for spec in specs]
+    render = checks.render_json if output_format == "json" else checks.render_text
+    click.echo(render(reports))
+    if not all(report.passed for report in reports):
+        sys.exit(1)
 
 
 def _one_line(message: str) -> str:

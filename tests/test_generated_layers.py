@@ -4,6 +4,7 @@ import for the lot) and each variant's results are checked here."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -55,11 +56,17 @@ def junit_outcomes(junit) -> dict[str, dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def generated(tmp_path_factory):
+def generated_dir(tmp_path_factory):
     root = tmp_path_factory.mktemp("generated_layers")
     for name, args in VARIANTS:
         result = run_scaffold("layer", name, *args, "-o", root)
         assert result.returncode == 0, f"scaffold layer {name}: {result.stderr}"
+    return root
+
+
+@pytest.fixture(scope="module")
+def generated(generated_dir):
+    root = generated_dir
     junit = root.parent / "generated_layers.xml"
     result = run_pytest(root, junit)
     assert junit.exists(), result.stdout[-3000:] + result.stderr[-3000:]
@@ -86,3 +93,38 @@ def test_every_accepted_activation_is_known_to_the_installed_keras():
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip().endswith("ok")
+
+
+def test_every_generated_layer_passes_scaffold_check(generated_dir, tmp_path):
+    """The conformance checker agrees with the generated tests: no findings."""
+    from scaffold.generators.layer import test_expectations
+    from test_render import options_for
+
+    config = {}
+    for name, args in VARIANTS:
+        options = options_for(name, args)
+        config[options.name.class_name] = {
+            "input_shape": list(test_expectations(options)["sample_shape"])
+        }
+    config_file = tmp_path / "layers.json"
+    config_file.write_text(json.dumps(config))
+    modules = [name for name, _ in VARIANTS]
+    result = run_scaffold(
+        "check",
+        *modules,
+        "--config",
+        config_file,
+        "--format",
+        "json",
+        cwd=generated_dir,
+        timeout=1200,
+    )
+    report = json.loads(result.stdout)
+    failures = {
+        layer["target"]: layer["error"] or [f for f in layer["findings"] if f["status"] == "fail"]
+        for layer in report["layers"]
+        if not layer["passed"]
+    }
+    assert failures == {}
+    assert result.returncode == 0
+    assert len(report["layers"]) == len(VARIANTS)

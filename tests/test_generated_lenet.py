@@ -237,3 +237,29 @@ def test_a_killed_training_resumes_from_its_last_completed_epoch(generated, tmp_
     assert metrics["epochs_run"] == 8
     assert len(json.loads((output / "history.json").read_text())["loss"]) == 8
     assert not (output / "backup").exists()  # a finished run leaves no state to resume
+
+
+def test_every_project_layer_passes_scaffold_check(generated, tmp_path):
+    root, _, _ = generated
+    config = tmp_path / "lenet.toml"
+    config.write_text(
+        "[Convolution]\ninput_shape = [4, 12, 12, 1]\n"
+        "[Subsampling]\ninput_shape = [4, 8, 8, 6]\n"
+        "[FullyConnected]\ninput_shape = [4, 120]\n"
+    )
+    targets = [
+        f"{name}.layers.{module}"
+        for name, _ in VARIANTS
+        for module in ("convolution", "subsampling", "fully_connected")
+    ]
+    env = {
+        "PYTHONPATH": os.pathsep.join(
+            [str(REPO), *(str(root / f"{n}-project" / "src") for n, _ in VARIANTS)]
+        )
+    }
+    result = run_scaffold(
+        "check", *targets, "--config", config, "--format", "json", env=env, timeout=1200
+    )
+    report = json.loads(result.stdout)
+    assert [layer["target"] for layer in report["layers"] if not layer["passed"]] == []
+    assert result.returncode == 0 and len(report["layers"]) == 24
