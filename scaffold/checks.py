@@ -141,6 +141,12 @@ def load_config(path: Path | None) -> dict[str, dict[str, Any]]:
 # -- running the layer ----------------------------------------------------------------------
 
 
+def _describe(error: BaseException) -> str:
+    """`Type: first line of the message`, for one-line reports."""
+    lines = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {lines[0]}" if lines else type(error).__name__
+
+
 def _sample(shape, seed=0):
     return np.random.default_rng(seed).normal(size=shape).astype("float32")
 
@@ -161,7 +167,7 @@ def _try_call(spec: LayerSpec):
             last_error = error
     raise ScaffoldError(
         f"calling the layer failed for input shape(s) {', '.join(map(str, shapes))}: "
-        f"{type(last_error).__name__}: {str(last_error).splitlines()[0] if str(last_error) else ''}; "
+        f"{_describe(last_error)}; "
         "give --input-shape"
     )
 
@@ -419,11 +425,10 @@ def check_round_trip(spec, state) -> Finding:
             restored = keras.models.load_model(path, custom_objects={spec.cls.__name__: spec.cls})
             actual = np.asarray(restored(x, training=False))
         except Exception as error:
-            message = str(error).strip().splitlines()[0] if str(error).strip() else ""
             return Finding(
                 "keras-round-trip",
                 FAIL,
-                f"save/load fails: {type(error).__name__}: {message}"[:300],
+                f"save/load fails: {_describe(error)}"[:300],
                 "build every weight in build() (or __init__), and implement get_config()",
             )
     if actual.shape != expected.shape or not np.array_equal(actual, expected):
@@ -463,11 +468,12 @@ def check_layer(spec: LayerSpec) -> LayerReport:
         except ScaffoldError as error:
             report.error = str(error)
         except Exception as error:
-            text = f"{type(error).__name__}: {error}"
             if "dynamic" in str(error):
                 report.findings.append(check_dynamic(spec, {"dynamic_error": True}))
                 return report
-            report.error = f"constructing the layer failed: {text.splitlines()[0]}; give its arguments with --arg"
+            report.error = (
+                f"constructing the layer failed: {_describe(error)}; give its arguments with --arg"
+            )
         if report.error:
             return report
         report.input_shape = list(state["shape"])
@@ -475,12 +481,11 @@ def check_layer(spec: LayerSpec) -> LayerReport:
             try:
                 report.findings.append(check(spec, state))
             except Exception as error:
-                first = str(error).strip().splitlines()[0] if str(error).strip() else ""
                 report.findings.append(
                     Finding(
                         name,
                         FAIL,
-                        f"the check crashed the layer: {type(error).__name__}: {first}"[:300],
+                        f"the check crashed the layer: {_describe(error)}"[:300],
                     )
                 )
     return report

@@ -57,6 +57,13 @@ def _choice(enum_type) -> click.Choice:
     return click.Choice([member.value for member in enum_type])
 
 
+# Options every generator shares, with one meaning.
+dry_run_option = click.option(
+    "--dry-run", is_flag=True, help="Show each file's status and code or diff; write nothing."
+)
+force_option = click.option("--force", is_flag=True, help="Overwrite existing files that differ.")
+
+
 @cli.command(context_settings=CONTEXT)
 @click.argument("name")
 @click.option(
@@ -139,10 +146,8 @@ def _choice(enum_type) -> click.Choice:
     "tests/ at the project root when the output directory is a package]",
 )
 @click.option("--no-tests", is_flag=True, help="Do not generate the test file.")
-@click.option(
-    "--dry-run", is_flag=True, help="Show each file's status and code or diff; write nothing."
-)
-@click.option("--force", is_flag=True, help="Overwrite existing files that differ.")
+@dry_run_option
+@force_option
 def layer(
     name,
     kind,
@@ -222,10 +227,8 @@ def layer(
     default=None,
     help="add_weight (default) or variable, for every custom layer.",
 )
-@click.option(
-    "--dry-run", is_flag=True, help="Show each file's status and code or diff; write nothing."
-)
-@click.option("--force", is_flag=True, help="Overwrite existing files that differ.")
+@dry_run_option
+@force_option
 @click.option(
     "--train",
     is_flag=True,
