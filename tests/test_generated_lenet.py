@@ -63,6 +63,8 @@ def generated(tmp_path_factory):
             "--import-mode=importlib",
             "-W",
             "ignore::DeprecationWarning",
+            "-m",
+            "not distributed",  # run once, below, not in every project
             f"--rootdir={root}",
             f"--junitxml={junit}",
             *[str(root / f"{name}-project" / "tests") for name, _ in VARIANTS],
@@ -263,3 +265,24 @@ def test_every_project_layer_passes_scaffold_check(generated, tmp_path):
     report = json.loads(result.stdout)
     assert [layer["target"] for layer in report["layers"] if not layer["passed"]] == []
     assert result.returncode == 0 and len(report["layers"]) == 24
+
+
+def test_distributed_training_in_a_generated_project(generated):
+    """Mirrored on two logical CPUs equals one device; two workers on 127.0.0.1
+    agree exactly; a killed worker's job resumes after a restart."""
+    root, _, _ = generated
+    name = VARIANTS[0][0]
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "distributed"],
+        cwd=root / f"{name}-project",
+        env={
+            **os.environ,
+            "PYTHONPATH": str(root / f"{name}-project" / "src"),
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+        },
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
+    assert result.returncode == 0, result.stdout[-5000:]
+    assert "3 passed" in result.stdout

@@ -16,6 +16,7 @@ EXPECTED_FILES = {
     "pyproject.toml",
     "src/lenet5/__init__.py",
     "src/lenet5/data.py",
+    "src/lenet5/distribute.py",
     "src/lenet5/model.py",
     "src/lenet5/train.py",
     "src/lenet5/layers/__init__.py",
@@ -27,6 +28,7 @@ EXPECTED_FILES = {
     "tests/test_subsampling.py",
     "tests/test_fully_connected.py",
     "tests/test_data.py",
+    "tests/test_distributed.py",
     "tests/test_model.py",
     "tests/test_training.py",
 }
