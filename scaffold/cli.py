@@ -266,7 +266,12 @@ def lenet(
     """
     from .generators.lenet import lenet_options, lenet_plan
 
-    train_options = {"--dataset": dataset, "--data-dir": data_dir, "--epochs": epochs}
+    # --data-dir is made absolute: training runs inside the project directory.
+    train_options = {
+        "--dataset": dataset,
+        "--data-dir": data_dir.resolve() if data_dir is not None else None,
+        "--epochs": epochs,
+    }
     given = [flag for flag, value in train_options.items() if value is not None]
     if given and not train:
         raise UsageProblem(f"{', '.join(given)} only apply with --train")

@@ -286,3 +286,28 @@ def test_distributed_training_in_a_generated_project(generated):
     )
     assert result.returncode == 0, result.stdout[-5000:]
     assert "3 passed" in result.stdout
+
+
+@pytest.mark.skipif(
+    not SHARED_MNIST.is_dir(), reason="needs ../shared/data/mnist beside the checkout"
+)
+def test_scaffold_lenet_train_on_idx_files_given_by_a_relative_path(tmp_path):
+    relative = os.path.relpath(SHARED_MNIST, tmp_path)
+    result = run_scaffold(
+        "lenet",
+        "mnist-demo",
+        "--train",
+        "--dataset",
+        "idx",
+        "--data-dir",
+        relative,
+        "--epochs",
+        "1",
+        cwd=tmp_path,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "validation accuracy:" in result.stdout  # the shared data has no test half
+    metrics = json.loads((tmp_path / "mnist-demo" / "runs" / "lenet5" / "metrics.json").read_text())
+    assert metrics["dataset"] == "idx" and metrics["train_images"] == 50_000
+    assert metrics["validation_accuracy"] > 0.9
