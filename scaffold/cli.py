@@ -64,6 +64,17 @@ dry_run_option = click.option(
 force_option = click.option("--force", is_flag=True, help="Overwrite existing files that differ.")
 
 
+def weights_in_option(help_text: str):
+    return click.option(
+        "--weights-in",
+        "placement",
+        type=_choice(Placement),
+        default=Placement.BUILD.value,
+        show_default=True,
+        help=help_text,
+    )
+
+
 @cli.command(context_settings=CONTEXT)
 @click.argument("name")
 @click.option(
@@ -74,14 +85,9 @@ force_option = click.option("--force", is_flag=True, help="Overwrite existing fi
     help="Layer kind: dense, conv2d, subsampling (LeNet-5 S2/S4), conv-bn-relu "
     "(composite), se (Squeeze-and-Excitation), blank (per-feature scale to extend).",
 )
-@click.option(
-    "--weights-in",
-    "placement",
-    type=_choice(Placement),
-    default=Placement.BUILD.value,
-    show_default=True,
-    help="Create the weights in build() from the input shape, or in __init__ "
-    "from --input-dim (the layer is built at construction).",
+@weights_in_option(
+    "Create the weights in build() from the input shape, or in __init__ "
+    "from --input-dim (the layer is built at construction)."
 )
 @click.option(
     "--weight-api",
@@ -213,14 +219,7 @@ def layer(
     help="Default model of the training script: custom layers, or keras.layers "
     "only. The model module builds both.",
 )
-@click.option(
-    "--weights-in",
-    "placement",
-    type=_choice(Placement),
-    default=Placement.BUILD.value,
-    show_default=True,
-    help="Where the custom layers create their weights (as for `scaffold layer`).",
-)
+@weights_in_option("Where the custom layers create their weights (as for `scaffold layer`).")
 @click.option(
     "--weight-api",
     type=_choice(WeightApi),

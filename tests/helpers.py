@@ -27,3 +27,23 @@ def tree_snapshot(root: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
     }
+
+
+def run_pytest(*args, cwd: Path, env: dict | None = None, timeout: float = 1500, python=None):
+    """A separate pytest process (its own TensorFlow import), quiet, no cache."""
+    return subprocess.run(
+        [
+            str(python or sys.executable),
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            *map(str, args),
+        ],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", **(env or {})},
+    )

@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ElementTree
 
 import pytest
 
-from helpers import run_scaffold
+from helpers import run_pytest, run_scaffold
 from scaffold.options import ACTIVATIONS
 from variants import layer_variants, sampled_layer_variants
 
@@ -20,26 +20,6 @@ pytestmark = pytest.mark.tensorflow
 
 VARIANTS = layer_variants() + sampled_layer_variants()
 TESTS_PER_LAYER = 8  # the test functions of templates/layer/test_layer.py.jinja
-
-
-def run_pytest(directory, junit, timeout=1500):
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            f"--junitxml={junit}",
-            str(directory),
-        ],
-        cwd=directory,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"},
-    )
 
 
 def junit_outcomes(junit) -> dict[str, dict[str, str]]:
@@ -68,7 +48,7 @@ def generated_dir(tmp_path_factory):
 def generated(generated_dir):
     root = generated_dir
     junit = root.parent / "generated_layers.xml"
-    result = run_pytest(root, junit)
+    result = run_pytest(f"--junitxml={junit}", root, cwd=root)
     assert junit.exists(), result.stdout[-3000:] + result.stderr[-3000:]
     return junit_outcomes(junit)
 

@@ -17,7 +17,7 @@ import xml.etree.ElementTree as ElementTree
 
 import pytest
 
-from helpers import REPO, run_scaffold
+from helpers import REPO, run_pytest, run_scaffold
 from variants import lenet_variants
 
 pytestmark = pytest.mark.tensorflow
@@ -52,27 +52,17 @@ def generated(tmp_path_factory):
         ),
         "TF_CPP_MIN_LOG_LEVEL": "2",
     }
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "--import-mode=importlib",
-            "-W",
-            "ignore::DeprecationWarning",
-            "-m",
-            "not distributed",  # run once, below, not in every project
-            f"--rootdir={root}",
-            f"--junitxml={junit}",
-            *[str(root / f"{name}-project" / "tests") for name, _ in VARIANTS],
-        ],
+    result = run_pytest(
+        "--import-mode=importlib",
+        "-W",
+        "ignore::DeprecationWarning",
+        "-m",
+        "not distributed",  # run once, below, not in every project
+        f"--rootdir={root}",
+        f"--junitxml={junit}",
+        *[root / f"{name}-project" / "tests" for name, _ in VARIANTS],
         cwd=root,
         env=env,
-        capture_output=True,
-        text=True,
         timeout=2400,
     )
     assert junit.exists(), result.stdout[-3000:] + result.stderr[-3000:]
@@ -117,22 +107,8 @@ def test_a_project_installs_with_pip_and_passes_its_tests_there(generated, tmp_p
     assert install.returncode == 0, install.stderr[-3000:]
     script = environment / "bin" / f"{name.replace('_', '-')}-train"
     assert script.exists()
-    result = subprocess.run(
-        [
-            python,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "tests/test_model.py",
-            "tests/test_training.py",
-        ],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"},
+    result = run_pytest(
+        "tests/test_model.py", "tests/test_training.py", cwd=project, timeout=900, python=python
     )
     assert result.returncode == 0, result.stdout[-3000:]
     help_text = subprocess.run([script, "--help"], capture_output=True, text=True, timeout=300)
@@ -272,16 +248,11 @@ def test_distributed_training_in_a_generated_project(generated):
     agree exactly; a killed worker's job resumes after a restart."""
     root, _, _ = generated
     name = VARIANTS[0][0]
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "distributed"],
+    result = run_pytest(
+        "-m",
+        "distributed",
         cwd=root / f"{name}-project",
-        env={
-            **os.environ,
-            "PYTHONPATH": str(root / f"{name}-project" / "src"),
-            "TF_CPP_MIN_LOG_LEVEL": "2",
-        },
-        capture_output=True,
-        text=True,
+        env={"PYTHONPATH": str(root / f"{name}-project" / "src")},
         timeout=1200,
     )
     assert result.returncode == 0, result.stdout[-5000:]
