@@ -1,0 +1,366 @@
+"""Inside the child: how to construct and feed a layer the user said little about.
+
+Constructor arguments come from `--arg` and `--config`; a required argument
+left out is inferred from its name or annotation (units -> 16, kernel_size -> 3,
+rate -> 0.1, activation -> "relu", a layer -> Dense(16), ...). Inputs come from
+`--input-shape`, else features, sequences and images are tried in turn (and
+integer token ids for embeddings). The first combination that constructs and
+runs is kept, and the report says what was inferred.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import itertools
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import keras
+import numpy as np
+
+from .. import contract
+
+BATCH, STEPS, SIDE, FEATURES = 4, 8, 8, 16
+MAX_ARGUMENT_SETS = 12
+
+# Required constructor arguments, by name: the values tried, in order.
+_BY_NAME: list[tuple[str, list[Any]]] = [
+    (r"(num_)?heads?|n_heads|num_attention_heads", [2, 4]),
+    (r"(key|head|value)_(dim|size)", [8]),
+    (r"(ff|ffn|mlp|intermediate|inner|expansion)_?(dim|size|units)?|dff", [32, 16]),
+    (
+        r"(vocab(ulary)?_size|num_(tokens|embeddings|words)|max_tokens|input_vocab_size|"
+        r"vocab|n_vocab)",
+        [20],
+    ),
+    (
+        r"(max_?len(gth)?|seq(uence)?_len(gth)?|max_position(s|_embeddings)?|num_positions|"
+        r"length|timesteps|max_seq_len)",
+        [STEPS],
+    ),
+    (r"(num_|n_)?classes", [4]),
+    (r"kernel_size|kernel|window(_size)?", [3, 1]),
+    (r"pool(_size)?", [2]),
+    (r"strides?", [1]),
+    (r"patch_size", [2]),
+    (r"dilation(_rate)?", [1]),
+    (r"num_patches", [SIDE * SIDE // 4]),
+    (r".*(rate|dropout|drop_prob|drop_path)|p", [0.1]),
+    (r"activation|act", ["relu"]),
+    (r"eps(ilon)?", [1e-6]),
+    (r"axis", [-1]),
+    (r"padding", ["same", "valid"]),
+    (r"use_.*|.*_bias|training|causal|return_.*", [True, False]),
+    (r"(.*_)?layer|wrapped|inner|sublayer|module", ["Dense(16)"]),
+    (r"(input|in)_(dim|features|channels|size)|channels|num_channels|input_shape_last", [FEATURES]),
+    (
+        r"(units|filters|dim|d_model|(embed|embedding|model|hidden|projection|output|out|"
+        r"latent|feature|num_feature|emb)_?(dim|size|units|channels|features)?|features|size)",
+        [FEATURES, 8],
+    ),
+]
+_BY_ANNOTATION = {int: [FEATURES, 8], float: [0.1], bool: [True, False], str: ["relu"]}
+# Embedding-like layers read integer ids below this many.
+_VOCABULARY = re.compile(r"vocab|num_tokens|num_embeddings|max_tokens|num_words|n_vocab")
+_INPUT_SIZE = re.compile(r"^((input|in)_(dim|features|channels|size)|channels|num_channels)$")
+_MODEL_SIZE = re.compile(r"^(embed_dim|embedding_dim|d_model|hidden_size|model_dim|dim)$")
+
+
+class Exited(Exception):
+    """The layer called sys.exit() while it was being called."""
+
+    def __init__(self, code):
+        super().__init__(f"the layer called sys.exit({code!r})")
+
+
+@dataclass
+class Plan:
+    """How one layer will be checked, and what the user did not say."""
+
+    spec: contract.LayerSpec
+    inferred: dict[str, Any] = field(default_factory=dict)
+    error: str = ""
+    fix: str = ""
+
+    def shown_arguments(self) -> dict[str, str]:
+        return {k: _show(v) for k, v in self.spec.init_kwargs.items()}
+
+
+def _show(value) -> str:
+    if isinstance(value, keras.layers.Layer):
+        config = value.get_config()
+        main = [config[k] for k in ("units", "filters") if k in config]
+        return f"{type(value).__name__}({', '.join(map(repr, main))})"
+    return repr(value)
+
+
+def candidates_for(parameter: inspect.Parameter) -> list[Any]:
+    name = parameter.name.lower()
+    for pattern, values in _BY_NAME:
+        if re.fullmatch(pattern, name):
+            return values
+    annotation = parameter.annotation
+    if isinstance(annotation, str):
+        annotation = {"int": int, "float": float, "bool": bool, "str": str}.get(annotation)
+    if annotation in _BY_ANNOTATION:
+        return _BY_ANNOTATION[annotation]
+    if inspect.isclass(annotation) and issubclass(annotation, keras.layers.Layer):
+        return ["Dense(16)"]
+    return [FEATURES, 0.1, "relu", True]
+
+
+def to_layer(value: Any, custom_objects: dict[str, Any]):
+    """`Dense(8)` or a Keras layer config dict as a layer; anything else unchanged."""
+    if isinstance(value, dict) and "class_name" in value and "config" in value:
+        try:
+            return keras.layers.deserialize(value, custom_objects=custom_objects)
+        except Exception:
+            return value
+    if not isinstance(value, str):
+        return value
+    match = re.fullmatch(r"\s*([A-Z][A-Za-z0-9_]*)\((.*)\)\s*", value)
+    if not match:
+        return value
+    cls = custom_objects.get(match.group(1)) or getattr(keras.layers, match.group(1), None)
+    if not (inspect.isclass(cls) and issubclass(cls, keras.layers.Layer)):
+        return value
+    try:
+        call = ast.parse(f"f({match.group(2)})", mode="eval").body
+        args = [ast.literal_eval(a) for a in call.args]
+        kwargs = {k.arg: ast.literal_eval(k.value) for k in call.keywords}
+        return cls(*args, **kwargs)
+    except Exception:
+        return value
+
+
+def _required(cls: type, given: dict[str, Any]) -> list[inspect.Parameter]:
+    try:
+        parameters = list(inspect.signature(cls.__init__).parameters.values())[1:]
+    except (TypeError, ValueError):
+        return []
+    return [
+        p
+        for p in parameters
+        if p.default is p.empty
+        and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+        and p.name not in given
+    ]
+
+
+def argument_sets(cls: type, given: dict[str, Any]) -> list[tuple[dict, dict]]:
+    """(all arguments, the inferred ones) to try, the most plausible first."""
+    missing = _required(cls, given)
+    choices = [candidates_for(p) for p in missing]
+    sets = []
+    for values in itertools.islice(itertools.product(*choices), MAX_ARGUMENT_SETS):
+        inferred = {p.name: v for p, v in zip(missing, values)}
+        sets.append(({**given, **inferred}, inferred))
+    return sets
+
+
+@dataclass
+class Inputs:
+    shapes: list[tuple[int, ...]]
+    dtype: str = "float32"
+    value_range: tuple[float, float] | None = None
+    inputs_as: str = "list"
+
+    def spec_fields(self) -> dict[str, Any]:
+        shape = self.shapes[0] if len(self.shapes) == 1 else self.shapes
+        return {
+            "input_shape": tuple(shape) if len(self.shapes) == 1 else [tuple(s) for s in shape],
+            "input_dtype": self.dtype,
+            "input_range": self.value_range,
+            "inputs_as": self.inputs_as,
+        }
+
+
+def _call_tensor_parameters(cls: type) -> list[str]:
+    """Required positional parameters of call() (several mean several inputs)."""
+    try:
+        parameters = list(inspect.signature(cls.call).parameters.values())[1:]
+    except (TypeError, ValueError):
+        return []
+    return [
+        p.name
+        for p in parameters
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+        and p.default is p.empty
+        and p.name not in ("training", "mask")
+    ]
+
+
+def input_candidates(cls: type, arguments: dict[str, Any]) -> list[Inputs]:
+    """Inputs to try when none is given: token ids for embeddings, else features,
+    sequences and images whose last axis matches a size argument."""
+    vocabulary = next(
+        (v for k, v in arguments.items() if _VOCABULARY.search(k) and isinstance(v, int)), None
+    )
+    features = next(
+        (v for k, v in arguments.items() if _INPUT_SIZE.match(k) and isinstance(v, int)), None
+    ) or next(
+        (v for k, v in arguments.items() if _MODEL_SIZE.match(k) and isinstance(v, int)), None
+    )
+    features = features or _default_input_size(cls) or FEATURES
+    floats = [(BATCH, features), (BATCH, STEPS, features), (BATCH, SIDE, SIDE, features)]
+    tokens = Inputs([(BATCH, STEPS)], "int32", (0, vocabulary or 10))
+    candidates = []
+    if vocabulary is not None or re.search(r"embed|token", cls.__name__, re.IGNORECASE):
+        candidates.append(tokens)
+    count = len(_call_tensor_parameters(cls))
+    if count > 1:
+        candidates += [Inputs([shape] * count, inputs_as="args") for shape in floats[1::-1]]
+    candidates += [Inputs([shape]) for shape in floats]
+    candidates += [Inputs([shape, shape]) for shape in floats[:2]]
+    if tokens not in candidates:
+        candidates.append(tokens)
+    return candidates
+
+
+def _default_input_size(cls: type) -> int | None:
+    try:
+        parameters = inspect.signature(cls.__init__).parameters.values()
+    except (TypeError, ValueError):
+        return None
+    for p in parameters:
+        if _INPUT_SIZE.match(p.name) and isinstance(p.default, int) and p.default > 0:
+            return p.default
+    return None
+
+
+def given_inputs(request, settings: dict[str, Any]) -> Inputs | None:
+    shapes = request.input_shapes or settings.get("input_shape")
+    dtype = request.input_dtype or settings.get("input_dtype")
+    value_range = request.input_range or settings.get("input_range")
+    if not shapes:
+        return None
+    default_range = None if dtype is None or "int" not in dtype else (0, 10)
+    return Inputs(
+        [tuple(s) for s in shapes],
+        dtype or "float32",
+        tuple(value_range) if value_range else default_range,
+        settings.get("inputs_as", "list"),
+    )
+
+
+def call_arguments(raw: dict[str, Any], inputs: Inputs) -> dict[str, Any]:
+    """`mask=true` becomes an all-True mask over the first input's steps; lists become arrays."""
+    values = {}
+    for name, value in raw.items():
+        if name.endswith("mask") and isinstance(value, bool):
+            values[name] = np.full(inputs.shapes[0][:-1] or inputs.shapes[0], value)
+        elif isinstance(value, list):
+            values[name] = np.asarray(value)
+        else:
+            values[name] = value
+    return values
+
+
+def plan_layer(cls: type, request, settings: dict[str, Any], custom_objects: dict) -> Plan:
+    """The first constructor arguments and inputs that construct and run the layer."""
+    given = {**settings.get("args", {}), **request.arguments}
+    given = {k: to_layer(v, custom_objects) for k, v in given.items()}
+    raw_call = {**settings.get("call_args", {}), **request.call_arguments}
+    explicit = given_inputs(request, settings)
+    first_error = None
+    for arguments, inferred in argument_sets(cls, given) or [(given, {})]:
+        arguments = {k: to_layer(v, custom_objects) for k, v in arguments.items()}
+        probe = contract.LayerSpec(cls, init_kwargs=arguments)
+        try:
+            contract.construct(probe)
+        except contract.LayerRaised as error:
+            first_error = first_error or ("construct", error, arguments, inferred)
+            continue
+        tried = [explicit] if explicit else input_candidates(cls, arguments)
+        failures = []
+        for inputs in tried:
+            spec = contract.LayerSpec(
+                cls,
+                init_kwargs=arguments,
+                call_kwargs=call_arguments(raw_call, inputs),
+                **inputs.spec_fields(),
+            )
+            try:
+                layer = contract.construct(spec)
+                contract.call_layer(spec, layer, contract.make_inputs(spec))
+                return Plan(spec, inferred)
+            except Exception as error:
+                failures.append((inputs, error))
+            except SystemExit as exit:  # reported, and the static checks still run
+                failures.append((inputs, Exited(exit.code)))
+                break
+        first_error = first_error or ("call", failures, arguments, inferred)
+    return _failed_plan(cls, first_error, explicit, raw_call)
+
+
+def _failed_plan(cls, failure, explicit: Inputs | None, raw_call) -> Plan:
+    kind, detail, arguments, inferred = failure
+    inputs = explicit or Inputs([(BATCH, FEATURES)])
+    spec = contract.LayerSpec(
+        cls,
+        init_kwargs=arguments,
+        call_kwargs=call_arguments(raw_call, inputs),
+        **inputs.spec_fields(),
+    )
+    shown = ", ".join(f"{k}={_show(v)}" for k, v in arguments.items())
+    if kind == "construct":
+        missing = "missing" in str(detail) and "argument" in str(detail)
+        guessed = f" (inferred: {', '.join(inferred)})" if inferred else ""
+        fix = (
+            "give its constructor arguments with --arg NAME=VALUE (or args in --config)"
+            if missing or inferred
+            else "the constructor itself raises: fix it, or give other arguments with --arg"
+        )
+        return Plan(
+            spec,
+            inferred,
+            f"{cls.__name__}({shown}) cannot be constructed{guessed}: "
+            f"{contract.describe(detail.error)}",
+            fix,
+        )
+    chosen_inputs, error = _telling_failure(detail)
+    described = contract.describe(error)
+    if isinstance(error, Exited):
+        return Plan(
+            spec,
+            inferred,
+            f"calling {cls.__name__} on {_inputs_text(chosen_inputs)}: {error}",
+            "a layer must not end the process: raise an exception instead of calling sys.exit()",
+        )
+    if explicit is not None:
+        return Plan(
+            spec,
+            inferred,
+            f"calling {cls.__name__} on the given input {_inputs_text(chosen_inputs)} fails: "
+            f"{described}",
+            "the layer raises on that input: fix call(), or give the input it expects "
+            "(--input-shape, --input-dtype, --call-arg)",
+        )
+    tried = "; ".join(_inputs_text(i) for i, _ in detail)
+    return Plan(
+        spec,
+        inferred,
+        f"calling {cls.__name__} failed on every input tried ({tried}); on "
+        f"{_inputs_text(chosen_inputs)}: {described}",
+        "say how to call it: --input-shape (repeat it for several inputs), --input-dtype, "
+        "--input-range, --call-arg, or per layer in --config",
+    )
+
+
+_SHAPE_WORDS = re.compile(r"ndim|rank|shape|dimension|incompatible|size|unpack|expected", re.I)
+
+
+def _telling_failure(failures):
+    """The failure most likely to show what is wrong: one not about shapes, if any."""
+    for inputs, error in failures:
+        if isinstance(error, Exited) or not _SHAPE_WORDS.search(str(error)):
+            return inputs, error
+    return failures[-1]
+
+
+def _inputs_text(inputs: Inputs) -> str:
+    shapes = ", ".join(str(tuple(s)) for s in inputs.shapes)
+    dtype = "" if inputs.dtype == "float32" else f" {inputs.dtype}"
+    return f"{shapes}{dtype}"
