@@ -269,13 +269,23 @@ def _adds_state_in_call(error: LayerRaised) -> bool:
 
 class _Run:
     """What several checks of one spec share, computed once: the layer built by a
-    call, its inputs and outputs."""
+    call and its outputs, its clone from the config, its symbolic call, training."""
 
     def __init__(self, spec: LayerSpec):
         self.spec = spec
-        self._called = None
-        self._call_error = None
-        self._training = None
+        self._cache: dict[str, Any] = {}
+
+    def _once(self, key: str, compute: Callable):
+        """compute() once; a LayerRaised it raises is raised again on every use."""
+        if key not in self._cache:
+            try:
+                self._cache[key] = (compute(), None)
+            except LayerRaised as error:
+                self._cache[key] = (None, error)
+        value, error = self._cache[key]
+        if error is not None:
+            raise error
+        return value
 
     def inputs(self, seed: int = 0) -> list[np.ndarray]:
         return make_inputs(self.spec, seed)
@@ -283,46 +293,76 @@ class _Run:
     def tensor_kwargs(self) -> dict[str, np.ndarray]:
         return _tensor_call_kwargs(self.spec)
 
-    def called(self):
-        """(layer, outputs): a fresh layer called once on the spec's inputs."""
-        if self._called is None and self._call_error is None:
-            _seed()
-            try:
-                with _VariableWatch() as watch:
-                    layer = construct(self.spec)
-                    outputs = _user(
-                        f"calling the layer on inputs of shape "
-                        f"{_shape_text(self.spec.input_shapes)}",
-                        call_layer,
-                        self.spec,
-                        layer,
-                        self.inputs(),
-                    )
-                self._called = (layer, outputs)
-                self.created_variables = [variable for variable, _ in watch.created]
-            except LayerRaised as error:
-                self._call_error = error
-        if self._call_error is not None:
-            if _rejects_dynamic(self._call_error):
-                raise NotApplicable("the layer cannot be constructed (see no-dynamic)")
-            if _adds_state_in_call(self._call_error):
-                raise NotApplicable("the layer cannot be called (see training-step)")
-            raise CannotRun(f"the layer cannot be used: {self._call_error}")
-        return self._called
-
     def call(self, layer, inputs=None, **extra):
         return call_layer(self.spec, layer, inputs or self.inputs(), self.tensor_kwargs(), **extra)
 
-    def call_symbolic(self, layer, inputs, tensors):
-        return call_layer(self.spec, layer, inputs, tensors)
+    def _call_first(self):
+        _seed()
+        with _VariableWatch() as watch:
+            layer = construct(self.spec)
+            shapes = _shape_text(self.spec.input_shapes)
+            outputs = _user(f"calling the layer on inputs of shape {shapes}", self.call, layer)
+        return layer, outputs, [variable for variable, _ in watch.created]
+
+    def call_error(self) -> LayerRaised | None:
+        """Why the layer cannot be constructed and called, or None."""
+        try:
+            self._once("called", self._call_first)
+        except LayerRaised as error:
+            return error
+        return None
+
+    def called(self):
+        """(layer, outputs): a fresh layer called once on the spec's inputs."""
+        error = self.call_error()
+        if error is not None:
+            if _rejects_dynamic(error):
+                raise NotApplicable("the layer cannot be constructed (see no-dynamic)")
+            if _adds_state_in_call(error):
+                raise NotApplicable("the layer cannot be called (see training-step)")
+            raise CannotRun(f"the layer cannot be used: {error}")
+        layer, outputs, _ = self._once("called", self._call_first)
+        return layer, outputs
+
+    @property
+    def created_variables(self) -> list:
+        """keras.Variables created while the layer was constructed and first called."""
+        self.called()
+        return self._once("called", self._call_first)[2]
+
+    def clone(self):
+        """The called layer rebuilt the way a .keras file rebuilds it, then called."""
+
+        def rebuild():
+            layer, _ = self.called()
+            clone = _clone_from_config(self, layer)
+            _user("calling the layer rebuilt from its config", self.call, clone)
+            return clone
+
+        return self._once("clone", rebuild)
+
+    def symbolic(self):
+        """(layer, inputs, tensor kwargs, outputs): a fresh layer called on keras.Input."""
+
+        def trace():
+            _seed()
+            layer = construct(self.spec)
+            inputs, tensors = _symbolic_inputs(self.spec)
+            outputs = _user(
+                "calling the layer on keras.Input", call_layer, self.spec, layer, inputs, tensors
+            )
+            return layer, inputs, tensors, outputs
+
+        return self._once("symbolic", trace)
 
     def training(self) -> "_Training":
-        """A few compiled training steps of a model holding the layer (shared by checks)."""
-        if self._training is None:
-            self.called()
+        """A few compiled training steps of a model holding the layer."""
+
+        def train():
             steps = 5 if self.spec.expected_loss_decrease else 2
-            self._training = _train(self, steps, eager=self.spec.run_eagerly)
-        return self._training
+            return _train(self, steps, eager=self.spec.run_eagerly, reuse=True)
+
+        return self._once("training", train)
 
     def deterministic(self) -> bool:
         """Whether two inference calls on the same input agree (not a sampling layer)."""
@@ -405,15 +445,13 @@ def check_no_dynamic(run: _Run) -> Finding:
             "(ValueError: Unrecognized keyword arguments)",
             fix,
         )
-    try:
-        construct(run.spec)
-    except LayerRaised as error:
-        if _rejects_dynamic(error):
-            return Finding(
-                "no-dynamic", FAIL, f"constructing the layer fails: {describe(error.error)}", fix
-            )
-        if tree is None:
-            raise CannotRun(f"no source to read, and {error}") from None
+    error = run.call_error()
+    if error is not None and _rejects_dynamic(error):
+        return Finding(
+            "no-dynamic", FAIL, f"constructing the layer fails: {describe(error.error)}", fix
+        )
+    if error is not None and tree is None:
+        raise CannotRun(f"no source to read, and {error}")
     return Finding("no-dynamic", PASS, "no `dynamic` argument reaches Keras")
 
 
@@ -434,33 +472,29 @@ def check_init_kwargs(run: _Run) -> Finding:
             "TypeError, and so do from_config() and loading a .keras file, which pass them back",
             fix,
         )
-    probes = {"name": "contract_probe", "trainable": False, "dtype": "float64"}
-    try:
-        construct(run.spec)
-    except LayerRaised:
+    error = run.call_error()
+    if error is not None and "constructing" in error.doing:
         return _init_kwargs_from_source(cls, fix)
-    ignored, raised = [], []
-    for argument, value in probes.items():
-        try:
-            layer = construct(run.spec, **{argument: value})
-        except LayerRaised as error:
-            raised.append(f"{argument}= ({describe(error.error)})")
-            continue
-        seen = {
-            "name": layer.name,
-            "trainable": layer.trainable,
-            "dtype": layer.dtype_policy.name,
-        }[argument]
-        if seen != value:
-            ignored.append(f"{argument}=")
-    if raised:
-        return Finding(
-            "init-kwargs",
-            FAIL,
-            f"the constructor rejects {', '.join(raised)}: from_config() and .keras loading "
-            "pass these arguments back",
-            fix,
-        )
+    probes = {"name": "contract_probe", "trainable": False, "dtype": "float64"}
+    try:  # all three at once; one by one only to tell which is refused
+        attempts = [(probes, construct(run.spec, **probes))]
+    except LayerRaised:
+        attempts = []
+        for argument, value in probes.items():
+            try:
+                attempts.append(({argument: value}, construct(run.spec, **{argument: value})))
+            except LayerRaised as error:
+                return Finding(
+                    "init-kwargs",
+                    FAIL,
+                    f"the constructor rejects {argument}= ({describe(error.error)}): "
+                    "from_config() and .keras loading pass it back",
+                    fix,
+                )
+    ignored = []
+    for given, layer in attempts:
+        seen = {"name": layer.name, "trainable": layer.trainable, "dtype": layer.dtype_policy.name}
+        ignored += [f"{k}=" for k, v in given.items() if seen[k] != v]
     if ignored:
         return Finding(
             "init-kwargs",
@@ -534,7 +568,7 @@ def _plain(value):
     return json.loads(json.dumps(keras.saving.serialize_keras_object(value), default=str))
 
 
-def _layer_differences(run: _Run, original, clone, inputs, compare_outputs: bool) -> list[str]:
+def _layer_differences(run: _Run, original, clone, inputs) -> list[str]:
     """How `clone` (rebuilt from the config of `original`, both called) differs."""
     differences = []
     changed = _config_differences(original, clone)
@@ -543,10 +577,13 @@ def _layer_differences(run: _Run, original, clone, inputs, compare_outputs: bool
     shapes, again = _weight_shapes(original.weights), _weight_shapes(clone.weights)
     if shapes != again:
         differences.append(f"weight shapes {shapes} become {again}")
-    elif compare_outputs and original.weights:
+    elif original.weights:
         clone.set_weights(original.get_weights())
-        if not _same_outputs(run.call(original, inputs), run.call(clone, inputs)):
-            differences.append("the same weights give other outputs")
+        expected = run.call(original, inputs)
+        if not _same_outputs(expected, run.call(clone, inputs)):
+            # Unless the layer is random at inference (a sampling layer).
+            if _same_outputs(expected, run.call(original, inputs)):
+                differences.append("the same weights give other outputs")
     return differences
 
 
@@ -589,8 +626,7 @@ def check_config(run: _Run) -> Finding:
         return Finding("config", FAIL, f"get_config() raises {describe(error)}", fix)
     inputs = run.inputs()
     try:
-        clone = _clone_from_config(run, layer)
-        _user("calling the rebuilt layer", run.call, clone, inputs)
+        clone = run.clone()
     except LayerRaised as error:
         if _init_kwargs_fault(run, error):
             raise NotApplicable(
@@ -598,8 +634,7 @@ def check_config(run: _Run) -> Finding:
                 "what Keras passes back (see init-kwargs)"
             ) from None
         return Finding("config", FAIL, f"{error}", fix)
-    compare = run.deterministic()
-    differences = _layer_differences(run, layer, clone, inputs, compare)
+    differences = _layer_differences(run, layer, clone, inputs)
     if differences:
         return Finding(
             "config",
@@ -607,7 +642,7 @@ def check_config(run: _Run) -> Finding:
             f"from_config(get_config()) builds another layer: {'; '.join(differences)}",
             fix,
         )
-    lost = _lost_arguments(run, layer, compare)
+    lost = _lost_arguments(run, layer)
     if lost:
         return Finding(
             "config",
@@ -628,7 +663,7 @@ def _init_kwargs_fault(run: _Run, error: LayerRaised) -> bool:
     return any(f"'{argument}'" in text for argument in BASE_ARGUMENTS)
 
 
-def _lost_arguments(run: _Run, layer, compare_outputs: bool) -> list[str]:
+def _lost_arguments(run: _Run, layer) -> list[str]:
     """Constructor arguments absent from the config whose value does not survive it."""
     spec = run.spec
     config = layer.get_config()
@@ -661,7 +696,7 @@ def _lost_arguments(run: _Run, layer, compare_outputs: bool) -> list[str]:
             continue
         kept = _simple_attributes(clone)
         drifted = sorted(k for k in moved if kept.get(k) != getattr(changed, k, None))
-        differences = _layer_differences(run, changed, clone, inputs, compare_outputs)
+        differences = _layer_differences(run, changed, clone, inputs)
         if drifted:
             differences.append(", ".join(f"{k}={kept.get(k)!r}" for k in drifted))
         if differences:
@@ -1013,13 +1048,8 @@ def check_output_shape(run: _Run) -> Finding:
     spec = run.spec
     _, outputs = run.called()
     actual = _shapes_of(outputs)
-    inputs, tensors = _symbolic_inputs(spec)
-    _seed()
-    layer = construct(spec)
     try:
-        symbolic = _user(
-            "calling the layer on keras.Input", run.call_symbolic, layer, inputs, tensors
-        )
+        layer, _, _, symbolic = run.symbolic()
     except LayerRaised as error:
         return Finding(
             "output-shape",
@@ -1149,11 +1179,11 @@ class _ProbeModel(keras.Model):
         return ops.sum(ops.stack(losses)) if losses else ops.zeros(())
 
 
-def _probe_model(run: _Run, seed: int = 0):
-    """(model, x, y): the layer in a probe model built by one call, its inputs and
-    random targets for its float outputs."""
+def _probe_model(run: _Run, seed: int = 0, layer=None):
+    """(model, x, y): the layer (a new one unless given) in a probe model built by one
+    call, its inputs and random targets for its float outputs."""
     _seed(seed)
-    layer = construct(run.spec)
+    layer = layer if layer is not None else construct(run.spec)
     x = run.inputs(seed) + list(run.tensor_kwargs().values())
     model = _ProbeModel(run, layer)
     outputs = _user("calling the layer", model, x)
@@ -1209,9 +1239,12 @@ class _Training:
     error: LayerRaised | None = None
 
 
-def _train(run: _Run, steps: int, eager: bool, perturb: bool = False) -> _Training:
-    """Train the probe model `steps` times on one batch, as `fit` compiles it."""
-    model, x, y = _probe_model(run)
+def _train(
+    run: _Run, steps: int, eager: bool, perturb: bool = False, reuse: bool = False
+) -> _Training:
+    """Train the probe model `steps` times on one batch, as `fit` compiles it; with
+    `reuse`, around the layer the first call built (saves building another)."""
+    model, x, y = _probe_model(run, layer=run.called()[0] if reuse else None)
     weights = list(model.probed.trainable_weights)
     if perturb:  # off zero starts (ReZero, LoRA), where one weight hides another's gradient
         rng = np.random.default_rng(3)
@@ -1306,18 +1339,16 @@ def check_gradients(run: _Run) -> Finding:
 def check_training_step(run: _Run) -> Finding:
     spec = run.spec
     fix_state = "create sublayers in __init__ and weights in build(), never in call()"
-    try:
-        _, outputs = run.called()
-    except NotApplicable:
-        if run._call_error is None or not _adds_state_in_call(run._call_error):
-            raise
+    error = run.call_error()
+    if error is not None and _adds_state_in_call(error):
         return Finding(
             "training-step",
             FAIL,
             f"call() creates a sublayer or weight, which Keras refuses once the layer is "
-            f"built: {run._call_error}",
+            f"built: {error}",
             fix_state,
         )
+    _, outputs = run.called()
     if not _float_outputs(outputs):
         return Finding("training-step", NOT_APPLICABLE, "no float output to take a loss on")
     training = run.training()
@@ -1386,24 +1417,20 @@ def _training_fix(error: LayerRaised) -> str:
 
 def check_keras_round_trip(run: _Run) -> Finding:
     spec = run.spec
-    called, _ = run.called()
+    run.called()
     try:
-        clone = _clone_from_config(run, called)
-        run.call(clone)
-    except Exception:
+        run.clone()
+    except LayerRaised:
         raise NotApplicable(
             "the layer cannot be rebuilt from its config (see config, init-kwargs)"
         ) from None
-    inputs, tensors = _symbolic_inputs(spec)
-    _seed()
-    layer = construct(spec)
     try:
-        outputs = run.call_symbolic(layer, inputs, tensors)
-        model = keras.Model([*inputs, *tensors.values()], outputs)
-    except Exception:
+        _, inputs, tensors, outputs = run.symbolic()
+    except LayerRaised:
         raise NotApplicable(
             "the layer cannot be called on keras.Input (see output-shape)"
         ) from None
+    model = _user("making a functional model", keras.Model, [*inputs, *tensors.values()], outputs)
     rng = np.random.default_rng(1)
     for weight in model.weights:  # away from initial values: a re-initialised weight shows
         value = _numpy(weight)
@@ -1411,7 +1438,6 @@ def check_keras_round_trip(run: _Run) -> Finding:
             weight.assign(rng.uniform(0.5, 1.5, size=value.shape).astype(value.dtype))
     x = run.inputs(2) + list(run.tensor_kwargs().values())
     expected = model(x, training=False)
-    deterministic = _same_outputs(expected, model(x, training=False))
     saved = [_numpy(w) for w in model.weights]
     fix = (
         "create all state with add_weight()/keras.Variable() in build() or __init__, so Keras "
@@ -1432,27 +1458,27 @@ def check_keras_round_trip(run: _Run) -> Finding:
                 f"{describe(error)}",
                 fix,
             )
-    if not deterministic:
+    actual = _user("calling the reloaded model", restored, x, training=False)
+    if _same_outputs(expected, actual):
+        return Finding("keras-round-trip", PASS, "saved to .keras and reloaded: identical outputs")
+    if not _same_outputs(expected, model(x, training=False)):  # random at inference
         loaded = [_numpy(w) for w in restored.weights]
         if len(loaded) == len(saved) and all(np.array_equal(a, b) for a, b in zip(saved, loaded)):
             return Finding(
                 "keras-round-trip",
                 PASS,
-                "reloaded with identical weights (outputs are random at inference)",
+                "reloaded with identical weights (its outputs are random at inference)",
             )
         return Finding(
             "keras-round-trip", FAIL, "a reloaded model does not have the saved weights", fix
         )
-    actual = _user("calling the reloaded model", restored, x, training=False)
-    if not _same_outputs(expected, actual):
-        return Finding(
-            "keras-round-trip",
-            FAIL,
-            "a model holding the layer, saved to .keras and loaded again, gives different "
-            "outputs: some state is not saved or not restored",
-            fix,
-        )
-    return Finding("keras-round-trip", PASS, "saved to .keras and reloaded: identical outputs")
+    return Finding(
+        "keras-round-trip",
+        FAIL,
+        "a model holding the layer, saved to .keras and loaded again, gives different "
+        "outputs: some state is not saved or not restored",
+        fix,
+    )
 
 
 # -- running checks ---------------------------------------------------------------------------

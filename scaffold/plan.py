@@ -109,6 +109,10 @@ class Plan:
             raise ScaffoldError(f"{display(path)} would be generated twice")
         self.files.append(PlannedFile(path, text, edits_existing))
 
+    def has(self, path: Path) -> bool:
+        path = Path(os.path.abspath(path))
+        return any(f.path == path for f in self.files)
+
     def edit(self, path: Path, transform: Callable[[str], str]) -> None:
         """Stage an edit of a file the user owns (or of one this plan stages):
         `transform` maps its current text ("" if absent) to the new text."""

@@ -12,6 +12,7 @@ import faulthandler
 import json
 import os
 import sys
+import time
 import warnings
 
 
@@ -25,6 +26,7 @@ class Channel:
         self.send("activity", layer=layer, activity=activity)
 
     def send(self, event: str, **fields) -> None:
+        fields["t"] = time.perf_counter()  # for the parent's timings
         self._file.write(json.dumps({"event": event, **fields}, default=str) + "\n")
         self._file.flush()
 
@@ -33,6 +35,7 @@ def main(request_path: str, results_path: str) -> int:
     faulthandler.enable()  # a crash in native code leaves a trace on stderr
     warnings.simplefilter("ignore")
     channel = Channel(results_path)
+    channel.send("started")
     with open(request_path, encoding="utf-8") as handle:
         from .request import Request
 
@@ -57,6 +60,7 @@ def main(request_path: str, results_path: str) -> int:
         except ImportFailed as error:
             channel.send("fatal", error=str(error), exit_code=3)
             return 0
+        channel.send("imported", target=target)
         module_part = target.partition(":")[0]
         custom_objects = {cls.__name__: cls for cls in classes}
         for cls in classes:

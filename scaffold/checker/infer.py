@@ -111,20 +111,26 @@ def candidates_for(parameter: inspect.Parameter) -> list[Any]:
     return [FEATURES, 0.1, "relu", True]
 
 
+def _layer_class(name: str, custom_objects: dict[str, Any]):
+    cls = custom_objects.get(name) or getattr(keras.layers, name, None)
+    return cls if inspect.isclass(cls) and issubclass(cls, keras.layers.Layer) else None
+
+
 def to_layer(value: Any, custom_objects: dict[str, Any]):
     """`Dense(8)` or a Keras layer config dict as a layer; anything else unchanged."""
     if isinstance(value, dict) and "class_name" in value and "config" in value:
+        cls = _layer_class(str(value["class_name"]), custom_objects)
         try:
+            if cls is not None and isinstance(value["config"], dict):
+                return cls.from_config(value["config"])
             return keras.layers.deserialize(value, custom_objects=custom_objects)
         except Exception:
             return value
     if not isinstance(value, str):
         return value
     match = re.fullmatch(r"\s*([A-Z][A-Za-z0-9_]*)\((.*)\)\s*", value)
-    if not match:
-        return value
-    cls = custom_objects.get(match.group(1)) or getattr(keras.layers, match.group(1), None)
-    if not (inspect.isclass(cls) and issubclass(cls, keras.layers.Layer)):
+    cls = _layer_class(match.group(1), custom_objects) if match else None
+    if cls is None:
         return value
     try:
         call = ast.parse(f"f({match.group(2)})", mode="eval").body
@@ -177,8 +183,9 @@ class Inputs:
         }
 
 
-def _call_tensor_parameters(cls: type) -> list[str]:
-    """Required positional parameters of call() (several mean several inputs)."""
+def _call_tensor_parameters(cls: type, given: dict) -> list[str]:
+    """Required positional parameters of call() not given by --call-arg (several mean
+    several inputs)."""
     try:
         parameters = list(inspect.signature(cls.call).parameters.values())[1:]
     except (TypeError, ValueError):
@@ -188,11 +195,11 @@ def _call_tensor_parameters(cls: type) -> list[str]:
         for p in parameters
         if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
         and p.default is p.empty
-        and p.name not in ("training", "mask")
+        and p.name not in ("training", "mask", *given)
     ]
 
 
-def input_candidates(cls: type, arguments: dict[str, Any]) -> list[Inputs]:
+def input_candidates(cls: type, arguments: dict[str, Any], raw_call: dict) -> list[Inputs]:
     """Inputs to try when none is given: token ids for embeddings, else features,
     sequences and images whose last axis matches a size argument."""
     vocabulary = next(
@@ -209,7 +216,7 @@ def input_candidates(cls: type, arguments: dict[str, Any]) -> list[Inputs]:
     candidates = []
     if vocabulary is not None or re.search(r"embed|token", cls.__name__, re.IGNORECASE):
         candidates.append(tokens)
-    count = len(_call_tensor_parameters(cls))
+    count = len(_call_tensor_parameters(cls, raw_call))
     if count > 1:
         candidates += [Inputs([shape] * count, inputs_as="args") for shape in floats[1::-1]]
     candidates += [Inputs([shape]) for shape in floats]
@@ -230,18 +237,19 @@ def _default_input_size(cls: type) -> int | None:
     return None
 
 
-def given_inputs(request, settings: dict[str, Any]) -> Inputs | None:
+def given_inputs(cls, request, settings: dict[str, Any], raw_call: dict) -> Inputs | None:
     shapes = request.input_shapes or settings.get("input_shape")
     dtype = request.input_dtype or settings.get("input_dtype")
     value_range = request.input_range or settings.get("input_range")
     if not shapes:
         return None
     default_range = None if dtype is None or "int" not in dtype else (0, 10)
+    positional = len(shapes) > 1 and len(_call_tensor_parameters(cls, raw_call)) == len(shapes)
     return Inputs(
         [tuple(s) for s in shapes],
         dtype or "float32",
         tuple(value_range) if value_range else default_range,
-        settings.get("inputs_as", "list"),
+        settings.get("inputs_as", "args" if positional else "list"),
     )
 
 
@@ -263,7 +271,7 @@ def plan_layer(cls: type, request, settings: dict[str, Any], custom_objects: dic
     given = {**settings.get("args", {}), **request.arguments}
     given = {k: to_layer(v, custom_objects) for k, v in given.items()}
     raw_call = {**settings.get("call_args", {}), **request.call_arguments}
-    explicit = given_inputs(request, settings)
+    explicit = given_inputs(cls, request, settings, raw_call)
     first_error = None
     for arguments, inferred in argument_sets(cls, given) or [(given, {})]:
         arguments = {k: to_layer(v, custom_objects) for k, v in arguments.items()}
@@ -273,7 +281,7 @@ def plan_layer(cls: type, request, settings: dict[str, Any], custom_objects: dic
         except contract.LayerRaised as error:
             first_error = first_error or ("construct", error, arguments, inferred)
             continue
-        tried = [explicit] if explicit else input_candidates(cls, arguments)
+        tried = [explicit] if explicit else input_candidates(cls, arguments, raw_call)
         failures = []
         for inputs in tried:
             spec = contract.LayerSpec(

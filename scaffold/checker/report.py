@@ -90,6 +90,11 @@ def render_json(outcome: Outcome) -> str:
     document = {
         "passed": exit_code(outcome) == PASSED,
         "backend": outcome.backend,
+        "keras": outcome.keras_version,
+        "seconds": {
+            "startup": round(outcome.startup_seconds, 3),
+            "import": round(outcome.import_seconds, 3),
+        },
         "layers": [
             {
                 "target": layer.target,
@@ -102,6 +107,7 @@ def render_json(outcome: Outcome) -> str:
                 "arguments": layer.arguments,
                 "inferred": layer.inferred,
                 "passed": layer_passed(layer),
+                "seconds": round(layer.seconds, 3),
                 "error": layer.error,
                 "fix": layer.fix,
                 "findings": layer.findings,

@@ -49,6 +49,7 @@ class LayerResult:
     findings: list[dict[str, str]] = field(default_factory=list)
     activity: str = ""  # what the child was doing with this layer, for crash reports
     finished: bool = False
+    seconds: float = 0.0
 
 
 @dataclass
@@ -58,6 +59,8 @@ class Outcome:
     error: str = ""  # the run could not check everything it was asked to
     exit_code: int | None = None  # set with `error`: 2 for usage, 3 for could-not-run
     keras_version: str = ""
+    startup_seconds: float = 0.0  # the child's Python and Keras start-up
+    import_seconds: float = 0.0  # importing the targets
 
 
 class _Child:
@@ -177,15 +180,24 @@ def _watch(child: _Child, request: Request, outcome: Outcome) -> bool:
     """Follow one child to its end. True when a new child must check what remains."""
     layers = {layer.target: layer for layer in outcome.layers}
     phase, what, started = "startup", "starting Keras", time.monotonic()
+    spawned, clock = time.perf_counter(), {}
     while True:
         exited = child.process.poll() is not None
         for event in child.events():
             kind = event["event"]
-            if kind == "ready":
+            if kind == "started":
+                clock["started"] = event["t"]
+            elif kind == "ready":
                 outcome.backend = event["backend"]
                 outcome.keras_version = event["keras"]
+                # Python's own start-up, measured here, plus the child's import of Keras.
+                outcome.startup_seconds += event["t"] - clock.get("started", event["t"])
+                outcome.startup_seconds += _python_startup(spawned, clock, event)
             elif kind == "importing":
                 phase, what, started = "import", f"importing {event['target']}", time.monotonic()
+                clock["importing"] = event["t"]
+            elif kind == "imported":
+                outcome.import_seconds += event["t"] - clock.get("importing", event["t"])
             elif kind == "fatal":
                 outcome.error, outcome.exit_code = event["error"], event["exit_code"]
             elif kind == "start":
@@ -194,6 +206,7 @@ def _watch(child: _Child, request: Request, outcome: Outcome) -> bool:
                     layers[layer.target] = layer
                     outcome.layers.append(layer)
                 phase, what, started = "layer", f"checking {layer.target}", time.monotonic()
+                clock["layer"] = event["t"]
             elif kind == "resolved":
                 layer = layers[event["layer"]]
                 layer.input_shape = event["input_shape"]
@@ -210,6 +223,7 @@ def _watch(child: _Child, request: Request, outcome: Outcome) -> bool:
                 layers[event["layer"]].fix = event.get("fix", "")
             elif kind == "done":
                 layers[event["layer"]].finished = True
+                layers[event["layer"]].seconds = event["t"] - clock.get("layer", event["t"])
                 phase, what = "between", ""
             elif kind == "end":
                 phase = "end"
@@ -221,6 +235,17 @@ def _watch(child: _Child, request: Request, outcome: Outcome) -> bool:
             child.kill()
             return _after_timeout(phase, what, limit, outcome, layers)
         time.sleep(POLL)
+
+
+def _python_startup(spawned: float, clock: dict, ready: dict) -> float:
+    """Seconds from spawning the child to its first event (the interpreter starting).
+
+    perf_counter is one clock for both processes on Linux and macOS; where it is
+    not, this part is left out rather than guessed."""
+    first = clock.get("started")
+    if first is None or not 0 <= first - spawned < STARTUP_LIMIT:
+        return 0.0
+    return first - spawned
 
 
 def _current(layers: dict[str, LayerResult]) -> LayerResult | None:

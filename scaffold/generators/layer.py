@@ -28,6 +28,11 @@ TEMPLATES = {
 }
 TEST_TEMPLATE = "layer/test_layer.py.jinja"
 
+# The contract every generated test runs, copied beside the tests so that a
+# generated project needs no scaffold to run them.
+CONTRACT_MODULE = "keras_contract.py"
+CONTRACT_HEADER = "# Copied by scaffold from scaffold/contract.py; regenerate rather than edit.\n"
+
 PLACEMENT_DOC = {
     Placement.BUILD: (
         "Weights are created in `build()`, from the input shape, the first time "
@@ -158,11 +163,27 @@ def test_expectations(options: LayerOptions) -> dict[str, Any]:
         output = sample
         trainable = [(channels,)] + ([(channels,)] if hp["use_bias"] else [])
     return {
+        "init_kwargs": constructor_arguments(options),
         "sample_shape": sample,
         "output_shape": output,
         "trainable_shapes": sorted(trainable),
         "non_trainable_shapes": sorted(non_trainable),
     }
+
+
+def constructor_arguments(options: LayerOptions) -> dict[str, Any]:
+    """The layer's constructor arguments as configured, spelled out in its test."""
+    arguments: dict[str, Any] = {}
+    if options.input_dim is not None:
+        arguments[options.spec.input_arg] = options.input_dim
+    arguments.update(options.hyperparameters)
+    return arguments
+
+
+def contract_text() -> str:
+    """scaffold/contract.py as the generated tests import it: keras_contract.py."""
+    source = Path(__file__).resolve().parent.parent / "contract.py"
+    return CONTRACT_HEADER + source.read_text(encoding="utf-8")
 
 
 # -- rendering -------------------------------------------------------------------------
@@ -319,6 +340,9 @@ def add_layer(
     if target.tests_dir is not None:
         test_text = render_layer_test(options, package, target.import_path(name.module_name))
         plan.add(target.tests_dir / f"test_{name.module_name}.py", test_text)
+        contract = target.tests_dir / CONTRACT_MODULE
+        if not plan.has(contract):  # one copy for all the layers of a plan
+            plan.add(contract, contract_text())
     if target.package_init is not None:
         plan.edit(
             target.package_init,

@@ -295,6 +295,3 @@ EXPECTED = {
 }
 
 TENSORFLOW_ONLY = {"RawVariable", "RawVariableUnregistered"}
-
-# How to feed the layers that need more than a float (4, 16) input.
-SPECS = {"GuideLinear": {"input_shape": (4, 32)}}

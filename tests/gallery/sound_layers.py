@@ -269,17 +269,3 @@ EXPECTED = {
 }
 
 TENSORFLOW_ONLY = {"RawConstantTable"}
-
-# How to feed the layers that need more than a float (4, 16) input.
-SPECS = {
-    "TokenEmbedding": {"input_shape": (4, 8), "input_dtype": "int32", "input_range": (0, 20)},
-    "TokenAndPosition": {"input_shape": (4, 8), "input_dtype": "int32", "input_range": (0, 20)},
-    "SinusoidalPositions": {"input_shape": (4, 8, 16)},
-    "GaussianSampling": {"input_shape": [(4, 16), (4, 16)]},
-    "MaskedMean": {
-        "input_shape": (4, 8, 16),
-        "call_kwargs": {"mask": np.array([[True] * 6 + [False] * 2] * 4)},
-    },
-    "RawConstantTable": {"input_shape": (4, 8, 16)},
-    "Linear": {"input_shape": (4, 32)},
-}
