@@ -30,7 +30,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 
-DENSE = '''
+DENSE = """
 @register
 class Dense{i}(keras.layers.Layer):
     def __init__(self, units=8, **kwargs):
@@ -49,8 +49,8 @@ class Dense{i}(keras.layers.Layer):
 
     def get_config(self):
         return {{**super().get_config(), "units": self.units}}
-'''
-SCALE = '''
+"""
+SCALE = """
 @register
 class Scale{i}(keras.layers.Layer):
     def build(self, input_shape):
@@ -58,8 +58,8 @@ class Scale{i}(keras.layers.Layer):
 
     def call(self, inputs):
         return inputs * self.scale
-'''
-BLOCK = '''
+"""
+BLOCK = """
 @register
 class Block{i}(keras.layers.Layer):
     def __init__(self, units=8, **kwargs):
@@ -77,7 +77,7 @@ class Block{i}(keras.layers.Layer):
 
     def get_config(self):
         return {{**super().get_config(), "units": self.units}}
-'''
+"""
 HEADER = (
     "import keras\nfrom keras import ops\n\n"
     'register = keras.saving.register_keras_serializable(package="bench")\n'

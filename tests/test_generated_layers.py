@@ -1,6 +1,7 @@
 """Generate-and-test: every supported layer variant is generated with the real
-CLI, then all the generated tests run in one pytest process (one TensorFlow
-import for the lot) and each variant's results are checked here."""
+CLI, then all the generated tests run in one pytest process per Keras backend
+(TensorFlow and JAX: one import each for the lot) and each variant's results
+are checked here."""
 
 from __future__ import annotations
 
@@ -12,14 +13,26 @@ import xml.etree.ElementTree as ElementTree
 
 import pytest
 
-from helpers import run_pytest, run_scaffold
-from scaffold.options import ACTIVATIONS
+from helpers import REPO, contract_check_names, run_pytest, run_scaffold
+from scaffold.options import ACTIVATIONS, KINDS, Kind
 from variants import layer_variants, sampled_layer_variants
 
 pytestmark = pytest.mark.tensorflow
 
 VARIANTS = layer_variants() + sampled_layer_variants()
-TESTS_PER_LAYER = 8  # the test functions of templates/layer/test_layer.py.jinja
+BACKENDS = ["tensorflow", "jax"]
+
+
+def expected_skips(args: list[str]) -> set[str]:
+    """The checks that cannot apply to a variant: no weights in __init__ (build
+    placement), no sublayers (every kind but the composite)."""
+    option = dict(zip(args, args[1:]))
+    skips = set()
+    if option.get("--weights-in", "build") == "build":
+        skips.add("built-after-init")
+    if KINDS[Kind(option.get("--kind", "blank"))].own_weights:
+        skips |= {"composite-build", "dtype-policy"}
+    return skips
 
 
 def junit_outcomes(junit) -> dict[str, dict[str, str]]:
@@ -44,21 +57,41 @@ def generated_dir(tmp_path_factory):
     return root
 
 
-@pytest.fixture(scope="module")
-def generated(generated_dir):
+@pytest.fixture(scope="module", params=BACKENDS)
+def generated(generated_dir, request):
+    if request.param == "jax":
+        pytest.importorskip("jax")
     root = generated_dir
-    junit = root.parent / "generated_layers.xml"
-    result = run_pytest(f"--junitxml={junit}", root, cwd=root)
+    junit = root.parent / f"generated_layers_{request.param}.xml"
+    result = run_pytest(f"--junitxml={junit}", root, cwd=root, env={"KERAS_BACKEND": request.param})
     assert junit.exists(), result.stdout[-3000:] + result.stderr[-3000:]
     return junit_outcomes(junit)
 
 
-@pytest.mark.parametrize("name", [n for n, _ in VARIANTS])
-def test_generated_layer_passes_its_generated_tests(generated, name):
+@pytest.mark.parametrize("name, args", VARIANTS, ids=[n for n, _ in VARIANTS])
+def test_generated_layer_passes_its_generated_tests(generated, name, args):
     outcomes = generated.get(f"test_{name}", {})
-    assert len(outcomes) == TESTS_PER_LAYER, f"ran {sorted(outcomes)}"
-    failed = {test: text for test, text in outcomes.items() if text != "passed"}
-    assert failed == {}
+    expected = {f"test_keras_contract[{check}]" for check in contract_check_names()}
+    assert set(outcomes) == expected
+    problems = {
+        test: text
+        for test, text in outcomes.items()
+        if text != "passed" and not text.startswith("skipped")
+    }
+    assert problems == {}
+    skipped = {
+        test[len("test_keras_contract[") : -1] for test, t in outcomes.items() if t != "passed"
+    }
+    assert skipped == expected_skips(args)
+
+
+def test_the_generated_contract_is_scaffolds_own(generated_dir):
+    """keras_contract.py beside the generated tests is scaffold/contract.py, byte for
+    byte, under one header line: the two cannot drift apart."""
+    copy = (generated_dir / "keras_contract.py").read_text(encoding="utf-8")
+    header, _, body = copy.partition("\n")
+    assert header.startswith("# ") and "scaffold/contract.py" in header
+    assert body == (REPO / "scaffold" / "contract.py").read_text(encoding="utf-8")
 
 
 def test_every_accepted_activation_is_known_to_the_installed_keras():

@@ -37,6 +37,14 @@ def junit_counts(junit) -> dict[str, dict[str, int]]:
     return counts
 
 
+def project_path(root, names: list[str]) -> str:
+    """PYTHONPATH for several projects in one pytest process: their sources, and one
+    tests directory for keras_contract.py (every project holds the same copy)."""
+    paths = [root / f"{name}-project" / "src" for name in names]
+    paths.append(root / f"{names[0]}-project" / "tests")
+    return os.pathsep.join(map(str, paths))
+
+
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
     root = tmp_path_factory.mktemp("lenet_projects")
@@ -47,9 +55,7 @@ def generated(tmp_path_factory):
     junit = root / "junit.xml"
     env = {
         **os.environ,
-        "PYTHONPATH": os.pathsep.join(
-            str(root / f"{name}-project" / "src") for name, _ in VARIANTS
-        ),
+        "PYTHONPATH": project_path(root, [name for name, _ in VARIANTS]),
         "TF_CPP_MIN_LOG_LEVEL": "2",
     }
     result = run_pytest(
@@ -241,6 +247,30 @@ def test_every_project_layer_passes_scaffold_check(generated, tmp_path):
     report = json.loads(result.stdout)
     assert [layer["target"] for layer in report["layers"] if not layer["passed"]] == []
     assert result.returncode == 0 and len(report["layers"]) == 24
+
+
+def test_project_layer_tests_pass_on_jax(generated):
+    """The layers use keras.ops only: their tests pass on JAX too (training stays
+    TensorFlow). One project per weight placement and weight API."""
+    pytest.importorskip("jax")
+    root, _, _ = generated
+    names = [name for name, _ in VARIANTS if name.startswith("lenet_custom_")]
+    layer_tests = [
+        root / f"{name}-project" / "tests" / f"test_{module}.py"
+        for name in names
+        for module in ("convolution", "subsampling", "fully_connected")
+    ]
+    result = run_pytest(
+        "--import-mode=importlib",
+        f"--rootdir={root}",
+        *layer_tests,
+        cwd=root,
+        env={"KERAS_BACKEND": "jax", "PYTHONPATH": project_path(root, names)},
+        timeout=2400,
+    )
+    assert result.returncode == 0, result.stdout[-5000:]
+    summary = result.stdout.strip().splitlines()[-1]
+    assert "failed" not in summary and "error" not in summary, summary
 
 
 def test_distributed_training_in_a_generated_project(generated):

@@ -24,6 +24,7 @@ EXPECTED_FILES = {
     "src/lenet5/layers/subsampling.py",
     "src/lenet5/layers/fully_connected.py",
     "tests/conftest.py",
+    "tests/keras_contract.py",
     "tests/test_convolution.py",
     "tests/test_subsampling.py",
     "tests/test_fully_connected.py",

@@ -101,7 +101,14 @@ def check_layer(channel: Channel, name: str, cls, request, custom_objects, contr
     findings = []
     for check in contract.check_names():
         channel.doing(name, f"running the {check} check")
-        finding = contract.run_check(spec, check)
+        try:
+            finding = contract.run_check(spec, check)
+        except SystemExit as exit:  # the layer's own doing; the other checks go on
+            finding = contract.Finding(
+                check,
+                contract.ERROR,
+                f"the check could not run: the layer called sys.exit({exit.code!r})",
+            )
         if plan.error:  # sent below, once it is known whether a check names the cause
             findings.append(finding)
         else:

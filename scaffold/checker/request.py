@@ -126,14 +126,18 @@ def check_dtype(dtype: str | None, where: str = "--input-dtype") -> str | None:
     return dtype
 
 
-def resolve_backend(name: str | None) -> str:
-    """--backend, else KERAS_BACKEND, else tensorflow; refused unless installed."""
+def _installed(package: str) -> bool:
     import importlib.util
 
+    return importlib.util.find_spec(package) is not None
+
+
+def resolve_backend(name: str | None) -> str:
+    """--backend, else KERAS_BACKEND, else tensorflow; refused unless installed."""
     backend = name or os.environ.get("KERAS_BACKEND") or "tensorflow"
     if backend not in BACKENDS:
         raise UsageProblem(f"backend {backend!r} is not one of: {', '.join(BACKENDS)}")
-    if importlib.util.find_spec(backend) is None:
+    if not _installed(backend):
         raise UsageProblem(
             f"the {backend} backend is not installed; install it with: {INSTALL[backend]}"
         )
