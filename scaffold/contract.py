@@ -103,7 +103,7 @@ class LayerSpec:
         return [dtypes] * len(self.input_shapes)
 
 
-# -- describing errors ------------------------------------------------------------------
+# -- describing errors -----------------------------------------------------------------
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -154,14 +154,18 @@ def _user(doing: str, function: Callable, *args, **kwargs):
         raise LayerRaised(doing, error) from error
 
 
-# -- inputs, construction, calls ----------------------------------------------------------
+# -- inputs, construction, calls -------------------------------------------------------
 
 
 def _shape_text(shapes: list[tuple[int, ...]]) -> str:
     return ", ".join(str(tuple(s)) for s in shapes)
 
 
-def make_inputs(spec: LayerSpec, seed: int = 0, batch: int | None = None) -> list[np.ndarray]:
+def make_inputs(
+    spec: LayerSpec,
+    seed: int = 0,
+    batch: int | None = None,
+) -> list[np.ndarray]:
     """One array per input, reproducible for a seed."""
     rng = np.random.default_rng(seed)
     arrays = []
@@ -199,7 +203,13 @@ def construct(spec: LayerSpec, **extra):
     return _user("constructing the layer", spec.layer_cls, **arguments)
 
 
-def call_layer(spec: LayerSpec, layer, inputs: list, tensor_kwargs: dict | None = None, **extra):
+def call_layer(
+    spec: LayerSpec,
+    layer,
+    inputs: list,
+    tensor_kwargs: dict | None = None,
+    **extra,
+):
     """Call `layer` the way the spec says: one input, a list, or positional inputs."""
     kwargs = {**spec.call_kwargs, **(tensor_kwargs or {}), **extra}
     if not spec.several_inputs:
@@ -262,9 +272,31 @@ def _rejects_dynamic(error: LayerRaised) -> bool:
     return "Unrecognized keyword" in str(error) and "'dynamic'" in str(error)
 
 
-def _adds_state_in_call(error: LayerRaised) -> bool:
-    """Keras's refusal of a sublayer or weight created in call() of a built layer."""
+def _adds_state(error: LayerRaised) -> bool:
+    """Keras's refusal of a sublayer or weight added to a layer already built."""
     return "cannot add new elements of state" in str(error)
+
+
+def _raised_in(error: LayerRaised, method: str, cls: type) -> bool:
+    """Whether `cls.<method>` of the user's layer is among the frames that raised."""
+    traceback = error.error.__traceback__
+    while traceback is not None:
+        frame = traceback.tb_frame
+        owner = frame.f_locals.get("self")
+        if frame.f_code.co_name == method and isinstance(owner, cls):
+            return True
+        traceback = traceback.tb_next
+    return False
+
+
+def _build_adds_state(error: LayerRaised, cls: type) -> bool:
+    """build() adds state to a layer Keras has locked (a sublayer built twice)."""
+    return _adds_state(error) and _raised_in(error, "build", cls)
+
+
+def _call_adds_state(error: LayerRaised, cls: type) -> bool:
+    """call() creates a sublayer or weight, which Keras refuses once built."""
+    return _adds_state(error) and not _raised_in(error, "build", cls)
 
 
 class _Run:
@@ -294,14 +326,24 @@ class _Run:
         return _tensor_call_kwargs(self.spec)
 
     def call(self, layer, inputs=None, **extra):
-        return call_layer(self.spec, layer, inputs or self.inputs(), self.tensor_kwargs(), **extra)
+        return call_layer(
+            self.spec,
+            layer,
+            inputs or self.inputs(),
+            self.tensor_kwargs(),
+            **extra,
+        )
 
     def _call_first(self):
         _seed()
         with _VariableWatch() as watch:
             layer = construct(self.spec)
             shapes = _shape_text(self.spec.input_shapes)
-            outputs = _user(f"calling the layer on inputs of shape {shapes}", self.call, layer)
+            outputs = _user(
+                f"calling the layer on inputs of shape {shapes}",
+                self.call,
+                layer,
+            )
         return layer, outputs, [variable for variable, _ in watch.created]
 
     def call_error(self) -> LayerRaised | None:
@@ -318,7 +360,9 @@ class _Run:
         if error is not None:
             if _rejects_dynamic(error):
                 raise NotApplicable("the layer cannot be constructed (see no-dynamic)")
-            if _adds_state_in_call(error):
+            if _build_adds_state(error, self.spec.layer_cls):
+                raise NotApplicable("build() fails (see composite-build)")
+            if _call_adds_state(error, self.spec.layer_cls):
                 raise NotApplicable("the layer cannot be called (see training-step)")
             raise CannotRun(f"the layer cannot be used: {error}")
         layer, outputs, _ = self._once("called", self._call_first)
@@ -349,7 +393,12 @@ class _Run:
             layer = construct(self.spec)
             inputs, tensors = _symbolic_inputs(self.spec)
             outputs = _user(
-                "calling the layer on keras.Input", call_layer, self.spec, layer, inputs, tensors
+                "calling the layer on keras.Input",
+                call_layer,
+                self.spec,
+                layer,
+                inputs,
+                tensors,
             )
             return layer, inputs, tensors, outputs
 
@@ -370,7 +419,7 @@ class _Run:
         return _same_outputs(self.call(layer), self.call(layer))
 
 
-# -- static facts from the class -----------------------------------------------------------
+# -- static facts from the class -------------------------------------------------------
 
 
 def _class_source_tree(cls: type) -> ast.Module | None:
@@ -422,22 +471,24 @@ def _constructor_parameters(cls: type) -> list[inspect.Parameter]:
 
 
 def _accepts(cls: type, argument: str) -> bool:
-    return any(
-        p.kind is p.VAR_KEYWORD or (p.name == argument and p.kind is not p.VAR_POSITIONAL)
-        for p in _constructor_parameters(cls)
-    )
+    for p in _constructor_parameters(cls):
+        if p.kind is p.VAR_KEYWORD:
+            return True
+        if p.name == argument and p.kind is not p.VAR_POSITIONAL:
+            return True
+    return False
 
 
-# -- the checks ----------------------------------------------------------------------------
+# -- the checks ------------------------------------------------------------------------
 
 
 def check_no_dynamic(run: _Run) -> Finding:
     cls = run.spec.layer_cls
     fix = "drop `dynamic`; compile models that use this layer with run_eagerly=True"
     tree = _class_source_tree(cls)
-    if tree is not None and any(
-        keyword.arg == "dynamic" for call in _init_calls(tree) for keyword in call.keywords
-    ):
+    calls = _init_calls(tree) if tree is not None else []
+    keywords = [keyword.arg for call in calls for keyword in call.keywords]
+    if "dynamic" in keywords:
         return Finding(
             "no-dynamic",
             FAIL,
@@ -448,7 +499,10 @@ def check_no_dynamic(run: _Run) -> Finding:
     error = run.call_error()
     if error is not None and _rejects_dynamic(error):
         return Finding(
-            "no-dynamic", FAIL, f"constructing the layer fails: {describe(error.error)}", fix
+            "no-dynamic",
+            FAIL,
+            f"constructing the layer fails: {describe(error.error)}",
+            fix,
         )
     if error is not None and tree is None:
         raise CannotRun(f"no source to read, and {error}")
@@ -482,7 +536,9 @@ def check_init_kwargs(run: _Run) -> Finding:
         attempts = []
         for argument, value in probes.items():
             try:
-                attempts.append(({argument: value}, construct(run.spec, **{argument: value})))
+                attempts.append(
+                    ({argument: value}, construct(run.spec, **{argument: value})),
+                )
             except LayerRaised as error:
                 return Finding(
                     "init-kwargs",
@@ -493,7 +549,11 @@ def check_init_kwargs(run: _Run) -> Finding:
                 )
     ignored = []
     for given, layer in attempts:
-        seen = {"name": layer.name, "trainable": layer.trainable, "dtype": layer.dtype_policy.name}
+        seen = {
+            "name": layer.name,
+            "trainable": layer.trainable,
+            "dtype": layer.dtype_policy.name,
+        }
         ignored += [f"{k}=" for k, v in given.items() if seen[k] != v]
     if ignored:
         return Finding(
@@ -512,7 +572,9 @@ def _init_kwargs_from_source(cls: type, fix: str) -> Finding:
     try:
         tree = ast.parse(textwrap.dedent(inspect.getsource(init)))
     except (OSError, TypeError, SyntaxError, IndentationError):
-        raise CannotRun("the layer cannot be constructed and __init__'s source is not available")
+        raise CannotRun(
+            "the layer cannot be constructed and __init__'s source is not available",
+        )
     calls = _init_calls(tree)
     forwards = any(k.arg is None for call in calls for k in call.keywords)
     if calls and not forwards:
@@ -561,11 +623,14 @@ def _clone_from_config(run: _Run, layer):
 def _config_differences(a, b) -> list[str]:
     config_a, config_b = a.get_config(), b.get_config()
     keys = sorted(set(config_a) | set(config_b))
-    return [k for k in keys if k != "name" and _plain(config_a.get(k)) != _plain(config_b.get(k))]
+    changed = [k for k in keys if _plain(config_a.get(k)) != _plain(config_b.get(k))]
+    return [k for k in changed if k != "name"]
 
 
 def _plain(value):
-    return json.loads(json.dumps(keras.saving.serialize_keras_object(value), default=str))
+    return json.loads(
+        json.dumps(keras.saving.serialize_keras_object(value), default=str),
+    )
 
 
 def _layer_differences(run: _Run, original, clone, inputs) -> list[str]:
@@ -610,7 +675,6 @@ def _simple_attributes(layer) -> dict[str, Any]:
 
 
 def check_config(run: _Run) -> Finding:
-    spec = run.spec
     layer, _ = run.called()
     fix = "return every constructor argument from get_config(), as JSON-serializable values"
     try:
@@ -628,12 +692,18 @@ def check_config(run: _Run) -> Finding:
     try:
         clone = run.clone()
     except LayerRaised as error:
-        if _init_kwargs_fault(run, error):
-            raise NotApplicable(
-                "the layer cannot be rebuilt from its config because __init__ does not accept "
-                "what Keras passes back (see init-kwargs)"
-            ) from None
-        return Finding("config", FAIL, f"{error}", fix)
+        if not _init_kwargs_fault(run, error):
+            return Finding("config", FAIL, f"{error}", fix)
+        # __init__ rejects name/trainable/dtype (init-kwargs reports it): judge
+        # the rest of the config without them.
+        clone = _rebuild_without_base_arguments(run, layer)
+        if isinstance(clone, LayerRaised):
+            return Finding(
+                "config",
+                FAIL,
+                f"even without name, trainable and dtype, {clone}",
+                fix,
+            )
     differences = _layer_differences(run, layer, clone, inputs)
     if differences:
         return Finding(
@@ -653,6 +723,23 @@ def check_config(run: _Run) -> Finding:
             + " to the dict get_config() returns",
         )
     return Finding("config", PASS, "from_config(get_config()) rebuilds the same layer")
+
+
+def _rebuild_without_base_arguments(run: _Run, layer):
+    """The layer rebuilt from its config minus name/trainable/dtype, and called; or
+    the LayerRaised that says why it cannot be."""
+    config = layer.get_config()
+    config = {k: v for k, v in config.items() if k not in BASE_ARGUMENTS}
+    try:
+        clone = _user(
+            "rebuilding the layer from its config (from_config)",
+            run.spec.layer_cls.from_config,
+            config,
+        )
+        _user("calling the layer rebuilt from its config", run.call, clone)
+    except LayerRaised as error:
+        return error
+    return clone
 
 
 def _init_kwargs_fault(run: _Run, error: LayerRaised) -> bool:
@@ -722,7 +809,9 @@ def _raw_variables(layer) -> list[tuple[str, Any, bool]]:
                 if module.startswith("tensorflow") and hasattr(item, "assign"):
                     found.append((f"{owner.name}.{name}", item, bool(item.trainable)))
                 elif module.startswith("torch") and type(item).__name__ == "Parameter":
-                    found.append((f"{owner.name}.{name}", item, bool(item.requires_grad)))
+                    found.append(
+                        (f"{owner.name}.{name}", item, bool(item.requires_grad)),
+                    )
     return found
 
 
@@ -737,9 +826,10 @@ def _raw_value(variable) -> np.ndarray:
 
 def check_tracked_variables(run: _Run) -> Finding:
     layer, _ = run.called()
-    fix = "create state with self.add_weight(...) (or keras.Variable(...)) in build() or __init__"
+    fix = "create state with self.add_weight(...) or keras.Variable(...) in build()"
     tracked = {id(v) for v in layer.variables}
-    hidden = [v.path for v in run.created_variables if v.trainable and id(v) not in tracked]
+    created = [v for v in run.created_variables if v.trainable]
+    hidden = [v.path for v in created if id(v) not in tracked]
     if hidden:
         with _VariableWatch() as watch:
             run.call(layer)
@@ -768,7 +858,11 @@ def check_tracked_variables(run: _Run) -> Finding:
     if finding is not None:
         return finding
     note = f"; {len(raw)} untracked constant(s) that build() recomputes" if raw else ""
-    return Finding("tracked-variables", PASS, f"{len(layer.weights)} weight(s), all tracked{note}")
+    return Finding(
+        "tracked-variables",
+        PASS,
+        f"{len(layer.weights)} weight(s), all tracked{note}",
+    )
 
 
 def _untracked_state_lost(run: _Run, raw) -> list[str]:
@@ -803,7 +897,11 @@ def _takes_training(layer) -> bool:
 def _expected_weights(spec: LayerSpec, layer) -> Finding | None:
     expectations = (
         ("trainable", spec.expected_trainable_weight_shapes, layer.trainable_weights),
-        ("non-trainable", spec.expected_non_trainable_weight_shapes, layer.non_trainable_weights),
+        (
+            "non-trainable",
+            spec.expected_non_trainable_weight_shapes,
+            layer.non_trainable_weights,
+        ),
     )
     for kind, expected, weights in expectations:
         if expected is None:
@@ -841,9 +939,17 @@ def check_built_after_init(run: _Run) -> Finding:
                 "no weights right after construction, although the layer is built",
                 "create the weights in __init__ when the layer marks itself built",
             )
-        return Finding("built-after-init", NOT_APPLICABLE, "creates no weights in __init__")
+        return Finding(
+            "built-after-init",
+            NOT_APPLICABLE,
+            "creates no weights in __init__",
+        )
     if layer.built:
-        return Finding("built-after-init", PASS, "creates its weights in __init__ and is built")
+        return Finding(
+            "built-after-init",
+            PASS,
+            "creates its weights in __init__ and is built",
+        )
     if not _overrides(spec.layer_cls, "build"):
         return Finding(
             "built-after-init",
@@ -870,11 +976,25 @@ def check_built_after_init(run: _Run) -> Finding:
             f"weight(s) ({len(layer.weights)} instead of {len(created)})",
             fix,
         )
-    return Finding("built-after-init", PASS, "creates its weights in __init__; build() adds none")
+    return Finding(
+        "built-after-init",
+        PASS,
+        "creates its weights in __init__; build() adds none",
+    )
 
 
 def check_composite_build(run: _Run) -> Finding:
     spec = run.spec
+    error = run.call_error()
+    if error is not None and _build_adds_state(error, spec.layer_cls):
+        return Finding(
+            "composite-build",
+            FAIL,
+            f"build() adds state to a layer that is already built, so the layer can "
+            f"never be built: {error}",
+            "in build(), build each sublayer only if it is not built yet "
+            "(`if not self.layer.built:`), and create weights once",
+        )
     called, _ = run.called()
     if not _sublayers(called):
         return Finding("composite-build", NOT_APPLICABLE, "no sublayers")
@@ -896,8 +1016,6 @@ def check_composite_build(run: _Run) -> Finding:
             fix,
         )
     missing = _missing_shapes(called.weights, fresh.weights)
-    unbuilt = [s.name for s in _sublayers(fresh) if not s.built and s.weights == []]
-    unbuilt = [name for name in unbuilt if any(s.name == name for s in _sublayers(fresh))]
     if missing:
         own = "no build()" if not _overrides(spec.layer_cls, "build") else "its build()"
         return Finding(
@@ -944,34 +1062,65 @@ def check_dtype_policy(run: _Run) -> Finding:
     if not _accepts(spec.layer_cls, "dtype"):
         raise NotApplicable("the constructor does not accept dtype= (see init-kwargs)")
     # Under another global default, a sublayer that ignores the layer's policy shows
-    # that default; one pinned on purpose (dtype="float32") keeps its own.
-    with _global_policy("mixed_bfloat16"):
-        _seed()
-        layer = construct(spec, dtype="mixed_float16")
-        try:
-            run.call(layer)
-        except Exception:  # some sublayers only exist after a call; judge what exists
-            pass
-        stray = [s.name for s in _sublayers(layer) if s.dtype_policy.name == "mixed_bfloat16"]
-    if stray:
+    # that default; one that takes the layer's dtype but not its policy
+    # (dtype=self.dtype) changes with the layer's dtype without following its policy;
+    # one pinned on purpose (dtype="float32" for a last softmax) keeps its own.
+    default = "mixed_bfloat16"
+    with _global_policy(default):
+        mixed = _sublayer_policies(run, "mixed_float16")
+        wide = _sublayer_policies(run, "float64")
+    ignored = [name for name, policy in mixed if policy == default]
+    comparable = len(mixed) == len(wide)
+    partial = [
+        name
+        for (name, policy), (_, other) in zip(mixed, wide)
+        if comparable and policy not in ("mixed_float16", default) and policy != other
+    ]
+    if ignored or partial:
+        found = []
+        if ignored:
+            found.append(f"{', '.join(ignored)} keep the global default policy")
+        if partial:
+            found.append(
+                f"{', '.join(partial)} take the layer's dtype but not its policy "
+                "(dtype=self.dtype)"
+            )
         return Finding(
             "dtype-policy",
             FAIL,
-            f"sublayer(s) {', '.join(stray)} ignore the layer's dtype policy: with "
-            "dtype='mixed_float16' they keep the global default, so mixed precision stops at them",
+            f"with dtype='mixed_float16', sublayer(s) {'; '.join(found)}: mixed "
+            "precision stops at them",
             "create sublayers with dtype=self.dtype_policy",
         )
-    return Finding("dtype-policy", PASS, "every sublayer follows the layer's dtype policy")
+    return Finding(
+        "dtype-policy",
+        PASS,
+        "every sublayer follows the layer's dtype policy",
+    )
+
+
+def _sublayer_policies(run: _Run, dtype: str) -> list[tuple[str, str]]:
+    """(name, policy) of each sublayer of the layer made with `dtype=` and called."""
+    _seed()
+    layer = construct(run.spec, dtype=dtype)
+    try:
+        run.call(layer)
+    except Exception:  # some sublayers only exist after a call; judge what exists
+        pass
+    return [(s.name, s.dtype_policy.name) for s in _sublayers(layer)]
 
 
 def check_mixed_precision(run: _Run) -> Finding:
     spec = run.spec
     called, reference = run.called()
     if _raw_variables(called):
-        raise NotApplicable("Keras cannot cast untracked variables (see tracked-variables)")
+        raise NotApplicable(
+            "Keras cannot cast untracked variables (see tracked-variables)",
+        )
     fix = (
         "compute with keras.ops on the inputs and weights Keras casts for you; create weights "
-        "with add_weight (no explicit float16 dtype) and constants with ops.cast(x, self.compute_dtype)"
+        "with add_weight (no explicit float16 dtype), and cast constants to "
+        "self.compute_dtype"
     )
     with _global_policy("mixed_float16"):
         _seed()
@@ -999,8 +1148,9 @@ def check_mixed_precision(run: _Run) -> Finding:
             fix,
         )
     finite_before = [np.isfinite(_numpy(o)) for o in _float_outputs(reference)]
-    finite_after = [np.isfinite(_numpy(o).astype("float32")) for o in _float_outputs(outputs)]
-    if any(a.shape == b.shape and np.any(a & ~b) for a, b in zip(finite_before, finite_after)):
+    finite_after = [np.isfinite(_numpy(o)) for o in _float_outputs(outputs)]
+    pairs = zip(finite_before, finite_after)
+    if any(a.shape == b.shape and np.any(a & ~b) for a, b in pairs):
         return Finding(
             "mixed-precision",
             FAIL,
@@ -1009,7 +1159,9 @@ def check_mixed_precision(run: _Run) -> Finding:
             "keep large constants (such as -1e9 masks) within float16's range (±65504), "
             "or compute that part in float32",
         )
-    dtypes = sorted({keras.backend.standardize_dtype(o.dtype) for o in _float_outputs(outputs)})
+    dtypes = sorted(
+        {keras.backend.standardize_dtype(o.dtype) for o in _float_outputs(outputs)},
+    )
     if spec.expected_float16_outputs and dtypes != ["float16"]:
         return Finding(
             "mixed-precision",
@@ -1039,7 +1191,8 @@ def _declared_shapes(declared) -> list[tuple]:
     """compute_output_shape()'s answer as a list of shapes (one per output)."""
     if isinstance(declared, dict):
         declared = list(declared.values())
-    if isinstance(declared, (list, tuple)) and declared and isinstance(declared[0], (list, tuple)):
+    several = isinstance(declared, (list, tuple)) and declared
+    if several and isinstance(declared[0], (list, tuple)):
         return [tuple(d) for d in declared]
     return [tuple(declared)]
 
@@ -1110,10 +1263,14 @@ def check_output_shape(run: _Run) -> Finding:
             f"{_shape_text(actual)}",
             "make compute_output_shape() follow what call() does",
         )
-    return Finding("output-shape", PASS, f"{_shape_text(actual)}, as compute_output_shape() says")
+    return Finding(
+        "output-shape",
+        PASS,
+        f"{_shape_text(actual)}, as compute_output_shape() says",
+    )
 
 
-# -- training: a model around the layer ------------------------------------------------------
+# -- training: a model around the layer ------------------------------------------------
 
 
 class _VariableWatch:
@@ -1147,8 +1304,9 @@ class _VariableWatch:
         return False
 
     def paths(self) -> list[str]:
+        created = self.created
         return sorted(
-            {getattr(v, "path", None) or name or "a variable" for v, name in self.created}
+            {getattr(v, "path", None) or name or "a variable" for v, name in created},
         )
 
 
@@ -1161,16 +1319,25 @@ class _ProbeModel(keras.Model):
         self._probe_spec = run.spec
         self._probe_tensor_names = list(run.tensor_kwargs())
 
-    def call(self, x):
+    def call(self, x, training=None):  # `training` reaches the layer through Keras
         count = len(self._probe_spec.input_shapes)
-        inputs, tensors = list(x[:count]), dict(zip(self._probe_tensor_names, x[count:]))
+        inputs, tensors = list(x[:count]), dict(
+            zip(self._probe_tensor_names, x[count:]),
+        )
         _VariableWatch.inside_call = True
         try:
             return call_layer(self._probe_spec, self.probed, inputs, tensors)
         finally:
             _VariableWatch.inside_call = False
 
-    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+    def compute_loss(
+        self,
+        x=None,
+        y=None,
+        y_pred=None,
+        sample_weight=None,
+        training=True,
+    ):
         losses = [
             ops.mean(ops.square(ops.subtract(ops.cast(prediction, "float32"), target)))
             for prediction, target in zip(_float_outputs(y_pred), keras.tree.flatten(y))
@@ -1188,7 +1355,8 @@ def _probe_model(run: _Run, seed: int = 0, layer=None):
     model = _ProbeModel(run, layer)
     outputs = _user("calling the layer", model, x)
     rng = np.random.default_rng(seed + 7)
-    y = [rng.normal(size=tuple(o.shape)).astype("float32") for o in _float_outputs(outputs)]
+    shapes = [tuple(o.shape) for o in _float_outputs(outputs)]
+    y = [rng.normal(size=shape).astype("float32") for shape in shapes]
     return model, x, y
 
 
@@ -1208,9 +1376,8 @@ class _RecordingSGD(keras.optimizers.SGD):
 
     def build(self, variables):
         super().build(variables)
-        self.first_gradients = [
-            self.add_variable_from_reference(v, name="first_gradient") for v in variables
-        ]
+        add = self.add_variable_from_reference
+        self.first_gradients = [add(v, name="first_gradient") for v in variables]
 
     def update_step(self, gradient, variable, learning_rate):
         if _is_sparse(gradient):
@@ -1246,11 +1413,14 @@ def _train(
     `reuse`, around the layer the first call built (saves building another)."""
     model, x, y = _probe_model(run, layer=run.called()[0] if reuse else None)
     weights = list(model.probed.trainable_weights)
-    if perturb:  # off zero starts (ReZero, LoRA), where one weight hides another's gradient
+    # Off zero starts (ReZero, LoRA), where one weight hides another's gradient.
+    if perturb:
         rng = np.random.default_rng(3)
         for weight in weights:
             value = _numpy(weight)
-            weight.assign((value + rng.normal(0, 0.1, size=value.shape)).astype(value.dtype))
+            weight.assign(
+                (value + rng.normal(0, 0.1, size=value.shape)).astype(value.dtype),
+            )
     before = {id(w) for w in model.weights}
     optimizer = _RecordingSGD(learning_rate=0.01, name="contract_sgd")
     model.compile(optimizer=optimizer, run_eagerly=eager)
@@ -1260,15 +1430,23 @@ def _train(
         try:
             _user("calling the layer again", model, x)
             for _ in range(steps):
-                loss = _user("training a model holding the layer", model.train_on_batch, x, y)
+                loss = _user(
+                    "training a model holding the layer",
+                    model.train_on_batch,
+                    x,
+                    y,
+                )
                 outcome.losses.append(float(_numpy(loss).reshape(-1)[0]))
         except LayerRaised as error:
             outcome.error = error
     outcome.created_in_call = watch.paths()
     outcome.created_weights = [w.path for w in model.weights if id(w) not in before]
-    slots = dict(zip((id(v) for v in model.trainable_variables), optimizer.first_gradients))
+    slots = dict(
+        zip((id(v) for v in model.trainable_variables), optimizer.first_gradients),
+    )
     if outcome.losses:
-        outcome.gradients = [_numpy(slots[id(w)]) if id(w) in slots else None for w in weights]
+        first = [slots.get(id(w)) for w in weights]
+        outcome.gradients = [None if g is None else _numpy(g) for g in first]
     return outcome
 
 
@@ -1295,7 +1473,8 @@ def _rebuilt_weights(run: _Run) -> set[int]:
     (the built-after-init fault, reported there): they are left without gradients."""
     _seed()
     fresh = construct(run.spec)
-    if fresh.built or not fresh.trainable_weights or not _overrides(run.spec.layer_cls, "build"):
+    overridden = _overrides(run.spec.layer_cls, "build")
+    if fresh.built or not fresh.trainable_weights or not overridden:
         return set()
     count = len(fresh.trainable_weights)
     if len(run.called()[0].trainable_weights) <= count:
@@ -1317,8 +1496,11 @@ def check_gradients(run: _Run) -> Finding:
     ignored = _rebuilt_weights(run)
     problems = _gradient_problems(training, ignored)
     if problems and not any("non-finite" in p for p in problems.values()):
-        again = _gradient_problems(_train(run, steps=1, eager=True, perturb=True), ignored)
-        problems = {index: problem for index, problem in problems.items() if index in again}
+        again = _gradient_problems(
+            _train(run, steps=1, eager=True, perturb=True),
+            ignored,
+        )
+        problems = {i: problem for i, problem in problems.items() if i in again}
     if problems:
         listed = "; ".join(f"{training.weights[i]}: {p}" for i, p in problems.items())
         return Finding(
@@ -1333,14 +1515,18 @@ def check_gradients(run: _Run) -> Finding:
         )
     count = len(training.weights) - len(ignored)
     note = " (weights build() replaced: see built-after-init)" if ignored else ""
-    return Finding("gradients", PASS, f"gradients reach all {count} trainable weight(s){note}")
+    return Finding(
+        "gradients",
+        PASS,
+        f"gradients reach all {count} trainable weight(s){note}",
+    )
 
 
 def check_training_step(run: _Run) -> Finding:
     spec = run.spec
     fix_state = "create sublayers in __init__ and weights in build(), never in call()"
     error = run.call_error()
-    if error is not None and _adds_state_in_call(error):
+    if error is not None and _call_adds_state(error, spec.layer_cls):
         return Finding(
             "training-step",
             FAIL,
@@ -1350,7 +1536,11 @@ def check_training_step(run: _Run) -> Finding:
         )
     _, outputs = run.called()
     if not _float_outputs(outputs):
-        return Finding("training-step", NOT_APPLICABLE, "no float output to take a loss on")
+        return Finding(
+            "training-step",
+            NOT_APPLICABLE,
+            "no float output to take a loss on",
+        )
     training = run.training()
     if training.created_in_call:
         return Finding(
@@ -1362,7 +1552,9 @@ def check_training_step(run: _Run) -> Finding:
             fix_state,
         )
     if training.error is not None:
-        how = "eagerly (run_eagerly=True)" if spec.run_eagerly else "as fit() compiles it"
+        how = "as fit() compiles it"
+        if spec.run_eagerly:
+            how = "eagerly (run_eagerly=True)"
         return Finding(
             "training-step",
             FAIL,
@@ -1395,7 +1587,9 @@ def check_training_step(run: _Run) -> Finding:
             "check that call() uses its weights so that gradients can move the output",
         )
     return Finding(
-        "training-step", PASS, f"{len(losses)} compiled training steps, finite loss ({shown})"
+        "training-step",
+        PASS,
+        f"{len(losses)} compiled training steps, finite loss ({shown})",
     )
 
 
@@ -1430,9 +1624,15 @@ def check_keras_round_trip(run: _Run) -> Finding:
         raise NotApplicable(
             "the layer cannot be called on keras.Input (see output-shape)"
         ) from None
-    model = _user("making a functional model", keras.Model, [*inputs, *tensors.values()], outputs)
+    model = _user(
+        "making a functional model",
+        keras.Model,
+        [*inputs, *tensors.values()],
+        outputs,
+    )
     rng = np.random.default_rng(1)
-    for weight in model.weights:  # away from initial values: a re-initialised weight shows
+    # Away from initial values: a re-initialised weight shows.
+    for weight in model.weights:
         value = _numpy(weight)
         if keras.backend.is_float_dtype(keras.backend.standardize_dtype(weight.dtype)):
             weight.assign(rng.uniform(0.5, 1.5, size=value.shape).astype(value.dtype))
@@ -1460,17 +1660,25 @@ def check_keras_round_trip(run: _Run) -> Finding:
             )
     actual = _user("calling the reloaded model", restored, x, training=False)
     if _same_outputs(expected, actual):
-        return Finding("keras-round-trip", PASS, "saved to .keras and reloaded: identical outputs")
+        return Finding(
+            "keras-round-trip",
+            PASS,
+            "saved to .keras and reloaded: identical outputs",
+        )
     if not _same_outputs(expected, model(x, training=False)):  # random at inference
         loaded = [_numpy(w) for w in restored.weights]
-        if len(loaded) == len(saved) and all(np.array_equal(a, b) for a, b in zip(saved, loaded)):
+        same = [np.array_equal(a, b) for a, b in zip(saved, loaded)]
+        if len(loaded) == len(saved) and all(same):
             return Finding(
                 "keras-round-trip",
                 PASS,
                 "reloaded with identical weights (its outputs are random at inference)",
             )
         return Finding(
-            "keras-round-trip", FAIL, "a reloaded model does not have the saved weights", fix
+            "keras-round-trip",
+            FAIL,
+            "a reloaded model does not have the saved weights",
+            fix,
         )
     return Finding(
         "keras-round-trip",
@@ -1481,7 +1689,7 @@ def check_keras_round_trip(run: _Run) -> Finding:
     )
 
 
-# -- running checks ---------------------------------------------------------------------------
+# -- running checks --------------------------------------------------------------------
 
 CHECKS: dict[str, Callable[[_Run], Finding]] = {
     "no-dynamic": check_no_dynamic,

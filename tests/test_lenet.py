@@ -98,7 +98,7 @@ def test_project_layers_are_exactly_what_scaffold_layer_renders(cli, project):
         project / "src/lenet5/layers",
     )
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.count("identical") == 3  # module, test, registration
+    assert result.stdout.count("identical") == 4  # module, test, contract, registration
     assert tree_snapshot(project) == before
 
 

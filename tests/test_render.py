@@ -55,7 +55,17 @@ def test_variant_renders_clean_keras3_code(name, args):
     for section in ("Args:", "Input shape:", "Output shape:"):
         assert section in docstring
     assert ("run_eagerly=True" in docstring) == ("--dynamic" in args)
-    assert ("RUN_EAGERLY = True" in test) == ("--dynamic" in args)
+    assert ("run_eagerly=True" in test) == ("--dynamic" in args)
+    # The test spells out the constructor arguments: the layer's own defaults.
+    spec = next(
+        n.value
+        for n in ast.parse(test).body
+        if isinstance(n, ast.Assign) and ast.unparse(n.targets[0]) == "SPEC"
+    )
+    given = ast.literal_eval(next(k.value for k in spec.keywords if k.arg == "init_kwargs"))
+    named = init.args.args[len(init.args.args) - len(init.args.defaults) :]
+    defaults = {a.arg: ast.literal_eval(d) for a, d in zip(named, init.args.defaults)}
+    assert given == {k: v for k, v in defaults.items() if not k.endswith("_initializer")}
 
 
 def test_composite_builds_its_sublayers_with_the_layers_dtype_policy():

@@ -47,7 +47,7 @@ _BY_NAME: list[tuple[str, list[Any]]] = [
     (r"patch_size", [2]),
     (r"dilation(_rate)?", [1]),
     (r"num_patches", [SIDE * SIDE // 4]),
-    (r".*(rate|dropout|drop_prob|drop_path)|p", [0.1]),
+    (r".*(rate|dropout|drop_prob|drop_prop|drop_path|prob|probability)|p", [0.1]),
     (r"activation|act", ["relu"]),
     (r"eps(ilon)?", [1e-6]),
     (r"axis", [-1]),
@@ -66,6 +66,11 @@ _BY_ANNOTATION = {int: [FEATURES, 8], float: [0.1], bool: [True, False], str: ["
 _VOCABULARY = re.compile(r"vocab|num_tokens|num_embeddings|max_tokens|num_words|n_vocab")
 _INPUT_SIZE = re.compile(r"^((input|in)_(dim|features|channels|size)|channels|num_channels)$")
 _MODEL_SIZE = re.compile(r"^(embed_dim|embedding_dim|d_model|hidden_size|model_dim|dim)$")
+# Sequence layers whose steps must match an argument (position tables).
+_LENGTH = re.compile(
+    r"^(max_?len(gth)?|seq(uence)?_len(gth)?|max_position(s|_embeddings)?|num_positions|"
+    r"num_patches|timesteps|max_seq_len|length)$"
+)
 
 
 class Exited(Exception):
@@ -195,7 +200,9 @@ def _call_tensor_parameters(cls: type, given: dict) -> list[str]:
         for p in parameters
         if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
         and p.default is p.empty
-        and p.name not in ("training", "mask", *given)
+        and p.name != "training"
+        and not p.name.endswith("mask")
+        and p.name not in given
     ]
 
 
@@ -211,8 +218,11 @@ def input_candidates(cls: type, arguments: dict[str, Any], raw_call: dict) -> li
         (v for k, v in arguments.items() if _MODEL_SIZE.match(k) and isinstance(v, int)), None
     )
     features = features or _default_input_size(cls) or FEATURES
-    floats = [(BATCH, features), (BATCH, STEPS, features), (BATCH, SIDE, SIDE, features)]
-    tokens = Inputs([(BATCH, STEPS)], "int32", (0, vocabulary or 10))
+    steps = next(
+        (v for k, v in arguments.items() if _LENGTH.match(k) and isinstance(v, int)), STEPS
+    )
+    floats = [(BATCH, features), (BATCH, steps, features), (BATCH, SIDE, SIDE, features)]
+    tokens = Inputs([(BATCH, steps)], "int32", (0, vocabulary or 10))
     candidates = []
     if vocabulary is not None or re.search(r"embed|token", cls.__name__, re.IGNORECASE):
         candidates.append(tokens)
@@ -283,12 +293,9 @@ def plan_layer(cls: type, request, settings: dict[str, Any], custom_objects: dic
             continue
         tried = [explicit] if explicit else input_candidates(cls, arguments, raw_call)
         failures = []
-        for inputs in tried:
+        for inputs, call_kwargs in _calls(cls, tried, raw_call):
             spec = contract.LayerSpec(
-                cls,
-                init_kwargs=arguments,
-                call_kwargs=call_arguments(raw_call, inputs),
-                **inputs.spec_fields(),
+                cls, init_kwargs=arguments, call_kwargs=call_kwargs, **inputs.spec_fields()
             )
             try:
                 layer = contract.construct(spec)
@@ -303,9 +310,32 @@ def plan_layer(cls: type, request, settings: dict[str, Any], custom_objects: dic
     return _failed_plan(cls, first_error, explicit, raw_call)
 
 
+def _mask_parameters(cls: type) -> dict[str, bool]:
+    """call()'s mask parameters (`mask`, `query_mask`...): name -> required."""
+    try:
+        parameters = list(inspect.signature(cls.call).parameters.values())[1:]
+    except (TypeError, ValueError):
+        return {}
+    return {p.name: p.default is p.empty for p in parameters if p.name.endswith("mask")}
+
+
+def _calls(cls: type, tried: list[Inputs], raw_call: dict):
+    """(inputs, call kwargs) to try: as given; a required mask not given is None at
+    first; then, for a layer that takes masks, with all-True masks."""
+    masks = {k: v for k, v in _mask_parameters(cls).items() if k not in raw_call}
+    for inputs in tried:
+        unmasked = {**{k: None for k, required in masks.items() if required}, **raw_call}
+        yield inputs, call_arguments(unmasked, inputs)
+    for inputs in tried:
+        if masks and len(inputs.shapes[0]) > 2:
+            yield inputs, call_arguments({**{k: True for k in masks}, **raw_call}, inputs)
+
+
 def _failed_plan(cls, failure, explicit: Inputs | None, raw_call) -> Plan:
     kind, detail, arguments, inferred = failure
     inputs = explicit or Inputs([(BATCH, FEATURES)])
+    if kind == "call":
+        inputs = _telling_failure(detail)[0]
     spec = contract.LayerSpec(
         cls,
         init_kwargs=arguments,
@@ -361,11 +391,12 @@ _SHAPE_WORDS = re.compile(r"ndim|rank|shape|dimension|incompatible|size|unpack|e
 
 
 def _telling_failure(failures):
-    """The failure most likely to show what is wrong: one not about shapes, if any."""
+    """The failure most likely to show what is wrong: one not about shapes, if any,
+    else the one on the most plausible input (the first tried)."""
     for inputs, error in failures:
         if isinstance(error, Exited) or not _SHAPE_WORDS.search(str(error)):
             return inputs, error
-    return failures[-1]
+    return failures[0]
 
 
 def _inputs_text(inputs: Inputs) -> str:
