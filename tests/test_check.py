@@ -318,3 +318,44 @@ def test_the_checker_leaves_the_users_code_out_of_its_own_process():
         timeout=120,
     )
     assert result.stdout.split() == ["2", "False", "False"]
+
+
+def test_ctrl_c_kills_the_child_process_group(tmp_path):
+    """The user's code runs in a process group of its own; interrupting scaffold
+    check ends it too, and the user sees one line."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    write(tmp_path, "forever.py", "while True:\n    pass\n")
+    parent = subprocess.Popen(
+        [sys.executable, "-m", "scaffold", "check", "forever.py", "--timeout", "600"],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    child = None
+    for _ in range(600):
+        found = subprocess.run(
+            ["ps", "-o", "pid=", "--ppid", str(parent.pid)], capture_output=True, text=True
+        ).stdout.split()
+        if found:
+            child = int(found[0])
+            break
+        time.sleep(0.1)
+    assert child is not None, "no child process started"
+    time.sleep(1)
+    parent.send_signal(signal.SIGINT)
+    _, stderr = parent.communicate(timeout=60)
+    assert parent.returncode == 1 and stderr.strip().endswith("scaffold: aborted"), stderr
+    for _ in range(50):  # the child's group was killed: the pid is gone (or a zombie)
+        state = subprocess.run(
+            ["ps", "-o", "stat=", "-p", str(child)], capture_output=True, text=True
+        ).stdout.strip()
+        if state in ("", "Z"):
+            break
+        time.sleep(0.1)
+    assert state in ("", "Z"), state

@@ -25,52 +25,52 @@ from .. import contract
 BATCH, STEPS, SIDE, FEATURES = 4, 8, 8, 16
 MAX_ARGUMENT_SETS = 12
 
+# Names of constructor arguments that decide how the layer must be fed.
+_VOCABULARY = r"(\w+_)?(vocab(ulary)?(_size)?|n_vocab|num_(tokens|embeddings|words)|max_tokens)"
+_LENGTH = (
+    r"max_?len(gth)?|seq(uence)?_len(gth)?|max_seq_len|max_position(s|_embeddings)?|"
+    r"num_positions|num_patches|timesteps|length"
+)
+_INPUT_SIZE = r"(input|in)_(dim|features|channels|size)|channels|num_channels"
+_MODEL_SIZE = r"embed_dim|embedding_dim|d_model|hidden_size|model_dim|dim"
+
 # Required constructor arguments, by name: the values tried, in order.
 _BY_NAME: list[tuple[str, list[Any]]] = [
     (r"(num_)?heads?|n_heads|num_attention_heads", [2, 4]),
     (r"(key|head|value)_(dim|size)", [8]),
     (r"(ff|ffn|mlp|intermediate|inner|expansion)_?(dim|size|units)?|dff", [32, 16]),
-    (
-        r"(vocab(ulary)?_size|num_(tokens|embeddings|words)|max_tokens|input_vocab_size|"
-        r"vocab|n_vocab)",
-        [20],
-    ),
-    (
-        r"(max_?len(gth)?|seq(uence)?_len(gth)?|max_position(s|_embeddings)?|num_positions|"
-        r"length|timesteps|max_seq_len)",
-        [STEPS],
-    ),
+    (_VOCABULARY, [20]),
+    (_LENGTH, [STEPS]),
     (r"(num_|n_)?classes", [4]),
     (r"kernel_size|kernel|window(_size)?", [3, 1]),
     (r"pool(_size)?", [2]),
     (r"strides?", [1]),
     (r"patch_size", [2]),
     (r"dilation(_rate)?", [1]),
-    (r"num_patches", [SIDE * SIDE // 4]),
     (r".*(rate|dropout|drop_prob|drop_prop|drop_path|prob|probability)|p", [0.1]),
     (r"activation|act", ["relu"]),
     (r"eps(ilon)?", [1e-6]),
     (r"axis", [-1]),
     (r"padding", ["same", "valid"]),
-    (r"use_.*|.*_bias|training|causal|return_.*", [True, False]),
-    (r"(.*_)?layer|wrapped|inner|sublayer|module", ["Dense(16)"]),
-    (r"(input|in)_(dim|features|channels|size)|channels|num_channels|input_shape_last", [FEATURES]),
+    (r"use_.*|.*_bias|causal|return_.*", [True, False]),
+    (r"(.*_)?layer|wrapped|sublayer|module", ["Dense(16)"]),
+    (_INPUT_SIZE, [FEATURES]),
     (
-        r"(units|filters|dim|d_model|(embed|embedding|model|hidden|projection|output|out|"
-        r"latent|feature|num_feature|emb)_?(dim|size|units|channels|features)?|features|size)",
+        r"units|filters|features|size|"
+        r"(embed|embedding|model|hidden|projection|output|out|latent|feature|emb)_?"
+        r"(dim|size|units|channels|features)?|" + _MODEL_SIZE,
         [FEATURES, 8],
     ),
 ]
 _BY_ANNOTATION = {int: [FEATURES, 8], float: [0.1], bool: [True, False], str: ["relu"]}
-# Embedding-like layers read integer ids below this many.
-_VOCABULARY = re.compile(r"vocab|num_tokens|num_embeddings|max_tokens|num_words|n_vocab")
-_INPUT_SIZE = re.compile(r"^((input|in)_(dim|features|channels|size)|channels|num_channels)$")
-_MODEL_SIZE = re.compile(r"^(embed_dim|embedding_dim|d_model|hidden_size|model_dim|dim)$")
-# Sequence layers whose steps must match an argument (position tables).
-_LENGTH = re.compile(
-    r"^(max_?len(gth)?|seq(uence)?_len(gth)?|max_position(s|_embeddings)?|num_positions|"
-    r"num_patches|timesteps|max_seq_len|length)$"
-)
+
+
+def _named(pattern: str, arguments: dict[str, Any]) -> int | None:
+    """The first integer argument whose name matches `pattern`."""
+    return next(
+        (v for k, v in arguments.items() if re.fullmatch(pattern, k) and isinstance(v, int)),
+        None,
+    )
 
 
 class Exited(Exception):
@@ -179,9 +179,9 @@ class Inputs:
     inputs_as: str = "list"
 
     def spec_fields(self) -> dict[str, Any]:
-        shape = self.shapes[0] if len(self.shapes) == 1 else self.shapes
+        shapes = [tuple(s) for s in self.shapes]
         return {
-            "input_shape": tuple(shape) if len(self.shapes) == 1 else [tuple(s) for s in shape],
+            "input_shape": shapes[0] if len(shapes) == 1 else shapes,
             "input_dtype": self.dtype,
             "input_range": self.value_range,
             "inputs_as": self.inputs_as,
@@ -209,18 +209,10 @@ def _call_tensor_parameters(cls: type, given: dict) -> list[str]:
 def input_candidates(cls: type, arguments: dict[str, Any], raw_call: dict) -> list[Inputs]:
     """Inputs to try when none is given: token ids for embeddings, else features,
     sequences and images whose last axis matches a size argument."""
-    vocabulary = next(
-        (v for k, v in arguments.items() if _VOCABULARY.search(k) and isinstance(v, int)), None
-    )
-    features = next(
-        (v for k, v in arguments.items() if _INPUT_SIZE.match(k) and isinstance(v, int)), None
-    ) or next(
-        (v for k, v in arguments.items() if _MODEL_SIZE.match(k) and isinstance(v, int)), None
-    )
+    vocabulary = _named(_VOCABULARY, arguments)
+    features = _named(_INPUT_SIZE, arguments) or _named(_MODEL_SIZE, arguments)
     features = features or _default_input_size(cls) or FEATURES
-    steps = next(
-        (v for k, v in arguments.items() if _LENGTH.match(k) and isinstance(v, int)), STEPS
-    )
+    steps = _named(_LENGTH, arguments) or STEPS
     floats = [(BATCH, features), (BATCH, steps, features), (BATCH, SIDE, SIDE, features)]
     tokens = Inputs([(BATCH, steps)], "int32", (0, vocabulary or 10))
     candidates = []
@@ -242,7 +234,7 @@ def _default_input_size(cls: type) -> int | None:
     except (TypeError, ValueError):
         return None
     for p in parameters:
-        if _INPUT_SIZE.match(p.name) and isinstance(p.default, int) and p.default > 0:
+        if re.fullmatch(_INPUT_SIZE, p.name) and isinstance(p.default, int) and p.default > 0:
             return p.default
     return None
 
@@ -279,11 +271,10 @@ def call_arguments(raw: dict[str, Any], inputs: Inputs) -> dict[str, Any]:
 def plan_layer(cls: type, request, settings: dict[str, Any], custom_objects: dict) -> Plan:
     """The first constructor arguments and inputs that construct and run the layer."""
     given = {**settings.get("args", {}), **request.arguments}
-    given = {k: to_layer(v, custom_objects) for k, v in given.items()}
     raw_call = {**settings.get("call_args", {}), **request.call_arguments}
     explicit = given_inputs(cls, request, settings, raw_call)
     first_error = None
-    for arguments, inferred in argument_sets(cls, given) or [(given, {})]:
+    for arguments, inferred in argument_sets(cls, given):
         arguments = {k: to_layer(v, custom_objects) for k, v in arguments.items()}
         probe = contract.LayerSpec(cls, init_kwargs=arguments)
         try:

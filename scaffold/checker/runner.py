@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -157,7 +158,23 @@ def _exit_description(code: int) -> str:
     return f"exited with code {code}"
 
 
+def _terminate(signum, frame):
+    raise SystemExit(128 + signum)  # unwinds like Ctrl-C: the child is killed on the way
+
+
 def run(request: Request) -> Outcome:
+    """Check every layer of the request; kill the child's process group on the way out
+    (a timeout, Ctrl-C, or SIGTERM to this process)."""
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminate) if main_thread else None
+    try:
+        return _run(request)
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _run(request: Request) -> Outcome:
     outcome = Outcome(request.backend)
     with tempfile.TemporaryDirectory(prefix="scaffold-check-") as directory:
         number = 0
