@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import gc
 import inspect
 import json
 import os
@@ -34,6 +35,7 @@ import tempfile
 import textwrap
 import unittest
 import warnings
+import weakref
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -339,7 +341,8 @@ class _Run:
                 self.call,
                 layer,
             )
-        return layer, outputs, [variable for variable, _ in watch.created]
+        # Weak references: a variable made and dropped (a temporary) is not "held".
+        return layer, outputs, [weakref.ref(variable) for variable, _ in watch.created]
 
     def call_error(self) -> LayerRaised | None:
         """Why the layer cannot be constructed and called, or None."""
@@ -363,11 +366,12 @@ class _Run:
         layer, outputs, _ = self._once("called", self._call_first)
         return layer, outputs
 
-    @property
     def created_variables(self) -> list:
-        """keras.Variables created while the layer was constructed and first called."""
+        """keras.Variables created while the layer was constructed and first called,
+        and still alive."""
         self.called()
-        return self._once("called", self._call_first)[2]
+        references = self._once("called", self._call_first)[2]
+        return [v for v in (reference() for reference in references) if v is not None]
 
     def clone(self):
         """The called layer rebuilt the way a .keras file rebuilds it, then called."""
@@ -809,12 +813,20 @@ def _raw_value(variable) -> np.ndarray:
     return np.array(variable.detach().cpu().numpy())
 
 
+def _untracked(run: _Run, layer) -> list[str]:
+    """Trainable keras.Variables made with the layer, alive, and not among its own."""
+    tracked = {id(v) for v in layer.variables}
+    made = [v for v in run.created_variables() if v.trainable]
+    return [v.path for v in made if id(v) not in tracked]
+
+
 def check_tracked_variables(run: _Run) -> Finding:
     layer, _ = run.called()
     fix = "create state with self.add_weight(...) or keras.Variable(...) in build()"
-    tracked = {id(v) for v in layer.variables}
-    created = [v for v in run.created_variables if v.trainable]
-    hidden = [v.path for v in created if id(v) not in tracked]
+    hidden = _untracked(run, layer)
+    if hidden:
+        gc.collect()  # temporaries that only a reference cycle kept alive go
+        hidden = _untracked(run, layer)
     if hidden:
         with _VariableWatch() as watch:
             run.call(layer)

@@ -310,10 +310,21 @@ def _mask_parameters(cls: type) -> dict[str, bool]:
     return {p.name: p.default is p.empty for p in parameters if p.name.endswith("mask")}
 
 
+def _requires_training(cls: type) -> bool:
+    try:
+        parameter = inspect.signature(cls.call).parameters.get("training")
+    except (TypeError, ValueError):
+        return False
+    return parameter is not None and parameter.default is parameter.empty
+
+
 def _calls(cls: type, tried: list[Inputs], raw_call: dict):
     """(inputs, call kwargs) to try: as given; a required mask not given is None at
     first; then, for a layer that takes masks, with all-True masks."""
     masks = {k: v for k, v in _mask_parameters(cls).items() if k not in raw_call}
+    # A required `training` (no default) must be given: inference, as Keras calls it.
+    required = {"training": False} if _requires_training(cls) else {}
+    raw_call = {**required, **raw_call}
     for inputs in tried:
         unmasked = {**{k: None for k, required in masks.items() if required}, **raw_call}
         yield inputs, call_arguments(unmasked, inputs)
