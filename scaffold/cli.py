@@ -293,14 +293,17 @@ def lenet(
         sys.exit(train_project(options.directory, options.package, arguments))
 
 
+def pairs_option(flag: str, dest: str, help_text: str):
+    """A repeatable KEY=VALUE option (values are parsed by scaffold.checker.request)."""
+    return click.option(flag, dest, multiple=True, metavar="KEY=VALUE", help=help_text)
+
+
 @cli.command(context_settings=CONTEXT)
 @click.argument("targets", nargs=-1, required=True, metavar="TARGET...")
-@click.option(
+@pairs_option(
     "--arg",
     "arguments",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="Constructor argument: a Python literal (8, 0.5, 'same', (3, 3), None), JSON "
+    "Constructor argument: a Python literal (8, 0.5, 'same', (3, 3), None), JSON "
     "(true, null), a layer (Dense(8), or a Keras layer config), or a bare string; repeatable.",
 )
 @click.option(
@@ -317,12 +320,10 @@ def lenet(
     metavar="LOW,HIGH",
     help="Range of input values (integers: LOW included, HIGH excluded), e.g. 0,1000.",
 )
-@click.option(
+@pairs_option(
     "--call-arg",
     "call_arguments",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="Keyword argument of every call, e.g. training=true; mask=true gives an all-True "
+    "Keyword argument of every call, e.g. training=true; mask=true gives an all-True "
     "mask over the input's steps; repeatable.",
 )
 @click.option(

@@ -1180,6 +1180,11 @@ def _shapes_agree(expected, actual) -> bool:
     )
 
 
+def _all_agree(expected: list[tuple], actual: list[tuple]) -> bool:
+    pairs = zip(expected, actual)
+    return len(expected) == len(actual) and all(_shapes_agree(e, a) for e, a in pairs)
+
+
 def _shapes_of(outputs) -> list[tuple]:
     return [tuple(o.shape) for o in _flat(outputs) if hasattr(o, "shape")]
 
@@ -1226,9 +1231,7 @@ def check_output_shape(run: _Run) -> Finding:
     except LayerRaised as error:
         return Finding("output-shape", FAIL, f"{cannot}: {describe(error.error)}", fix)
     symbolic_shapes = _shapes_of(symbolic)
-    if len(symbolic_shapes) != len(actual) or not all(
-        _shapes_agree(s, a) for s, a in zip(symbolic_shapes, actual)
-    ):
+    if not _all_agree(symbolic_shapes, actual):
         return Finding(
             "output-shape",
             FAIL,
@@ -1266,9 +1269,7 @@ def check_output_shape(run: _Run) -> Finding:
             f"compute_output_shape({argument}) raises {describe(error)}",
             "make compute_output_shape(input_shape) return the output shape for that input shape",
         )
-    if len(declared) != len(actual) or not all(
-        _shapes_agree(d, a) for d, a in zip(declared, actual)
-    ):
+    if not _all_agree(declared, actual):
         return Finding(
             "output-shape",
             FAIL,
@@ -1735,6 +1736,11 @@ def _run_for(spec: LayerSpec) -> _Run:
     if entry is None or entry[0] is not spec:
         entry = _RUNS[id(spec)] = (spec, _Run(spec))
     return entry[1]
+
+
+def forget(spec: LayerSpec) -> None:
+    """Drop the layers and models the checks of `spec` share (after its last check)."""
+    _RUNS.pop(id(spec), None)
 
 
 def run_check(spec: LayerSpec, name: str) -> Finding:

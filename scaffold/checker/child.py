@@ -77,6 +77,7 @@ def main(request_path: str, results_path: str) -> int:
                     error=f"the layer called sys.exit({exit.code!r}) while {channel.activity}",
                 )
             channel.send("done", layer=name)
+            keras.backend.clear_session()  # each layer starts from a clean Keras state
     channel.send("end")
     return 0
 
@@ -113,6 +114,7 @@ def check_layer(channel: Channel, name: str, cls, request, custom_objects, contr
             findings.append(finding)
         else:
             send_finding(channel, name, finding)
+    contract.forget(spec)
     if plan.error:
         if not any(f.status == contract.ERROR for f in findings):
             # A check names the cause (no-dynamic, training-step): no separate error.
