@@ -1,3 +1,27 @@
-from .cli import main
+"""`python -m scaffold` and the `scaffold` console script.
 
-main()
+SIGINT and SIGTERM handling is installed before anything else is imported, so
+Ctrl-C at any moment after Python itself has started prints one line and exits
+with code 130.
+"""
+
+import sys
+
+
+def main() -> None:
+    try:
+        from . import interrupts
+
+        interrupts.install()
+        from .cli import main as run
+    except KeyboardInterrupt:
+        import signal
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        sys.stderr.write("scaffold: interrupted\n")
+        sys.exit(130)
+    run()
+
+
+if __name__ == "__main__":
+    main()

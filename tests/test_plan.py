@@ -3,6 +3,7 @@ import os
 
 import pytest
 
+from scaffold import journal
 from scaffold import plan as plan_module
 from scaffold.errors import ScaffoldError
 from scaffold.plan import Plan, Status, ensure_directory_target
@@ -117,11 +118,11 @@ def test_the_same_file_cannot_be_staged_twice(tmp_path):
 def test_edit_stages_changes_to_one_file_in_turn(tmp_path):
     (tmp_path / "__init__.py").write_text("a = 1\n")
     plan = Plan(tmp_path)
-    plan.edit(tmp_path / "__init__.py", lambda s: s + "b = 2\n")
-    plan.edit(tmp_path / "__init__.py", lambda s: s + "c = 3\n")
+    plan.edit(tmp_path / "__init__.py", lambda s: s + b"b = 2\n")
+    plan.edit(tmp_path / "__init__.py", lambda s: s + b"c = 3\n")
     [(planned, status)] = plan.statuses(force=False)
     assert status is Status.UPDATE
-    assert planned.text == "a = 1\nb = 2\nc = 3\n"
+    assert planned.data == b"a = 1\nb = 2\nc = 3\n"
 
 
 def test_output_directory_checks(tmp_path):
@@ -141,19 +142,19 @@ def test_an_exception_between_files_restores_the_tree_and_propagates(
 ):
     (tmp_path / "b.py").write_text("user = 1\n")
     before = tree_snapshot(tmp_path)
-    real_write = plan_module.write_atomic
+    real_write = journal.write_file
     calls = {"n": 0}
 
-    def interrupted_write(path, data):
+    def interrupted_write(*args):
         calls["n"] += 1
         if calls["n"] == 3:  # after a.py was created and b.py replaced
             raise exception
-        real_write(path, data)
+        real_write(*args)
 
-    monkeypatch.setattr(plan_module, "write_atomic", interrupted_write)
+    monkeypatch.setattr(journal, "write_file", interrupted_write)
     plan = make_plan(tmp_path, {"a.py": "a\n", "b.py": "b\n", "sub/c.py": "c\n"})
     with pytest.raises(type(exception)):
         plan.commit(force=True)
-    monkeypatch.setattr(plan_module, "write_atomic", real_write)
+    monkeypatch.setattr(journal, "write_file", real_write)
     assert tree_snapshot(tmp_path) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["b.py"]
