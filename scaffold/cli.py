@@ -207,7 +207,7 @@ def layer(
       scaffold layer Fc --kind dense --units 10 --weights-in init --input-dim 84
       scaffold layer Scale --dry-run
     """
-    from .generators.layer import layer_plan, resolve_target
+    from .generators.layer import check_module_names, layer_plan, resolve_target
     from .names import parse_name
 
     if no_tests and tests_dir is not None:
@@ -228,11 +228,12 @@ def layer(
     if tests_dir is not None:
         ensure_directory_target(tests_dir, "tests directory")
     target = resolve_target(output_dir, tests_dir, with_tests=not no_tests)
+    check_module_names(target, options.name.module_name)
     run_plan(layer_plan(options, target), dry_run, force)
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("directory", type=click.Path(path_type=Path))
+@click.argument("directory")
 @click.option("--name", help="Python package name. [default: from DIRECTORY]")
 @click.option(
     "--style",
@@ -287,6 +288,10 @@ def lenet(
       cd lenet5 && pip install -e '.[test]' && python -m pytest
     """
     from .generators.lenet import lenet_options, lenet_plan
+
+    if not directory.strip():
+        raise UsageProblem("DIRECTORY is empty; give the new project's directory, e.g. lenet5")
+    directory = Path(directory)
 
     # --data-dir is made absolute: training runs inside the project directory.
     train_options = {

@@ -216,7 +216,7 @@ CASES = [
         "lenet non-ascii",
         ["lenet", "p", "--name", "l\u00e9net"],
         2,
-        "cannot make a Python package name",
+        "is not a Python package name",
     ),
     ("lenet bad style", ["lenet", "p", "--style", "fancy"], 2, "'fancy' is not one of"),
     ("lenet epochs without train", ["lenet", "p", "--epochs", "3"], 2, "only apply with --train"),

@@ -6,13 +6,16 @@ project comes from exactly the same templates and code path.
 
 from __future__ import annotations
 
+import keyword
 import os
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..errors import UsageProblem
 from ..initedit import add_registration
+from ..names import check_top_level_module
 from ..options import KINDS, Kind, LayerOptions, Placement
 from ..plan import Plan, display
 from ..render import render_file
@@ -73,6 +76,12 @@ def package_parts(directory: Path) -> tuple[str, ...]:
     parts: list[str] = []
     current = directory
     while (current / "__init__.py").is_file():
+        if not current.name.isidentifier() or keyword.iskeyword(current.name):
+            raise UsageProblem(
+                f"{display(current)} has an __init__.py, but {current.name!r} is not a "
+                "Python package name, so nothing in it can be imported through it; "
+                "rename the directory"
+            )
         parts.insert(0, current.name)
         current = current.parent
     return tuple(parts)
@@ -99,6 +108,16 @@ def resolve_target(output_dir: Path, tests_dir: Path | None, with_tests: bool) -
     else:
         tests_dir = None
     return LayerTarget(output_dir=output_dir, tests_dir=tests_dir, package_parts=parts)
+
+
+def check_module_names(target: LayerTarget, module_name: str) -> None:
+    """Refuse modules that would land at the top of the import path under a name
+    that is already taken: a layer module in a plain directory, a test module in
+    a tests directory that is not a package."""
+    if not target.package_parts:
+        check_top_level_module(module_name, "layer module")
+    if target.tests_dir is not None and not (target.tests_dir / "__init__.py").is_file():
+        check_top_level_module(f"test_{module_name}", "test module")
 
 
 # -- what the generated test expects, derived from the options ----------------------
