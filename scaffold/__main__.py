@@ -20,7 +20,12 @@ def main() -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         sys.stderr.write("scaffold: interrupted\n")
         sys.exit(130)
-    run()
+    try:
+        run()
+    finally:
+        # The run is over: a Ctrl-C while Python shuts down (when it puts the
+        # default handlers back) must not turn a finished run into a killed one.
+        interrupts.ignore()
 
 
 if __name__ == "__main__":

@@ -457,7 +457,14 @@ def main(argv: list[str] | None = None) -> None:
     except OSError:
         _fail("scaffold: error: the current directory no longer exists; cd into one that does", 1)
     try:
-        code = cli.main(args=argv, prog_name="scaffold", standalone_mode=False)
+        # make_context/invoke rather than cli.main: click's main answers Ctrl-C
+        # with a blank line of its own before any message.
+        arguments = sys.argv[1:] if argv is None else list(argv)
+        try:
+            with cli.make_context("scaffold", arguments) as context:
+                code = cli.invoke(context)
+        except click.exceptions.Exit as exit_:
+            code = exit_.exit_code
         try:
             sys.stdout.flush()
         except OSError as error:

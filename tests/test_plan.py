@@ -8,7 +8,7 @@ from scaffold import plan as plan_module
 from scaffold.errors import ScaffoldError
 from scaffold.plan import Plan, Status, ensure_directory_target
 
-from helpers import tree_snapshot
+from helpers import tree_snapshot, tree_state
 
 
 def make_plan(root, files):
@@ -158,3 +158,86 @@ def test_an_exception_between_files_restores_the_tree_and_propagates(
     monkeypatch.setattr(journal, "write_file", real_write)
     assert tree_snapshot(tmp_path) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["b.py"]
+
+
+class Died(BaseException):
+    """Stands for a SIGKILL: nothing after it runs, no clean-up."""
+
+
+def test_the_next_run_rolls_back_a_run_that_died_mid_commit(tmp_path, monkeypatch):
+    (tmp_path / "b.py").write_text("user = 1\n")
+    before = tree_state(tmp_path)
+    real_write = journal.write_file
+    calls = {"n": 0}
+
+    def dying_write(*args):
+        calls["n"] += 1
+        if calls["n"] == 3:  # a.py created, b.py replaced, sub/ made
+            raise Died
+        real_write(*args)
+
+    monkeypatch.setattr(journal, "write_file", dying_write)
+    monkeypatch.setattr(journal, "rollback", lambda *args: (0, 0))  # a dead run undoes nothing
+    monkeypatch.setattr(journal, "_remove", lambda path: None)  # ... nor removes its journal
+    with pytest.raises(Died):
+        make_plan(tmp_path, {"a.py": "a\n", "b.py": "b\n", "sub/c.py": "c\n"}).commit(force=True)
+    monkeypatch.undo()
+    assert (tmp_path / ".scaffold-journal").exists() and (tmp_path / "a.py").exists()
+
+    plan = make_plan(tmp_path, {"d.py": "d\n"})
+    plan.commit(force=False)
+    assert [n for n in plan.notes if "was rolled back: 1 file(s) restored" in n]
+    assert tree_state(tmp_path) == {**before, "d.py": b"d\n"}
+
+
+def test_rollback_leaves_files_that_are_no_longer_the_runs_own(tmp_path, monkeypatch):
+    """A file the run created but someone changed since is not deleted."""
+    real_write = journal.write_file
+
+    def write_then_die(path, data, tmp, mode=None):
+        real_write(path, data, tmp, mode)
+        path.write_text("changed by the user since\n")
+        raise Died
+
+    monkeypatch.setattr(journal, "write_file", write_then_die)
+    monkeypatch.setattr(journal, "_remove", lambda path: None)
+    monkeypatch.setattr(journal, "rollback", lambda *args: (0, 0))
+    with pytest.raises(Died):
+        make_plan(tmp_path, {"a.py": "a\n"}).commit(force=True)
+    monkeypatch.undo()
+    make_plan(tmp_path, {"d.py": "d\n"}).commit(force=False)
+    assert (tmp_path / "a.py").read_text() == "changed by the user since\n"
+    assert not (tmp_path / ".scaffold-journal").exists()
+
+
+def test_an_unfinished_new_tree_is_removed_by_the_next_run(tmp_path, monkeypatch):
+    real_rename = os.rename
+
+    def die_before_rename(src, dst):
+        raise Died
+
+    monkeypatch.setattr(journal.os, "rename", die_before_rename)
+    monkeypatch.setattr(journal.shutil, "rmtree", lambda *a, **k: None)  # a dead run cleans nothing
+    with pytest.raises(Died):
+        make_plan(tmp_path / "proj", {"a.py": "a\n"}).commit(force=False)
+    monkeypatch.undo()
+    assert os.rename is real_rename
+    assert [p.name for p in tmp_path.iterdir()][0].startswith(".scaffold-new-")
+    plan = make_plan(tmp_path / "proj", {"b.py": "b\n"})
+    plan.commit(force=False)
+    assert [n for n in plan.notes if "unfinished" in n]
+    assert tree_state(tmp_path) == {"proj": "directory", "proj/b.py": b"b\n"}
+
+
+def test_a_lock_held_by_another_run_is_waited_for_then_refused(tmp_path, monkeypatch):
+    from scaffold import locks
+
+    monkeypatch.setenv("SCAFFOLD_LOCK_TIMEOUT", "0.2")
+    with locks.held([tmp_path]):
+        # another process: flock locks belong to an open file, so a second
+        # open in this process stands for it
+        with pytest.raises(ScaffoldError, match="another scaffold run is writing to"):
+            make_plan(tmp_path, {"a.py": "a\n"}).commit(force=False)
+    assert not (tmp_path / "a.py").exists()
+    make_plan(tmp_path, {"a.py": "a\n"}).commit(force=False)  # released: goes through
+    assert (tmp_path / "a.py").exists()
