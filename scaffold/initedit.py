@@ -106,8 +106,14 @@ class _Source:
         return match.group() if match else ""
 
     def default_line_end(self) -> str:
+        """The file's first line ending ("\\n" if it has none)."""
         match = _LINE_END.search(self.text)
         return match.group() if match else "\n"
+
+    def last_line_end(self) -> str:
+        """The file's last line ending ("\\n" if it has none)."""
+        endings = _LINE_END.findall(self.text)
+        return endings[-1] if endings else "\n"
 
     def after_logical_line(self, index: int) -> tuple[int, int, str]:
         """Where a new line goes after top-level statement `index`: the offset
@@ -369,7 +375,7 @@ def _add(source: _Source, module: str, name: str) -> bytes:
     if not chain and _docstring_only(tree):
         # A module that binds nothing yet: the import and a new __all__ at its end,
         # after a blank line.
-        ending = source.default_line_end()
+        ending = source.last_line_end()
         lead = ending if source.text and not source.text.endswith(("\r", "\n")) else ""
         lead += ending if source.text.strip() else ""
         block = lead + _fresh_block(source, module, name)
@@ -419,7 +425,7 @@ def _line_after(source: _Source, index: int, line: str) -> tuple[int, str, int]:
         return offset, line + ending, new_index
     # The file ends without a line ending: the new line goes after one, and the
     # file still ends without one.
-    return offset, source.default_line_end() + line, new_index
+    return offset, source.last_line_end() + line, new_index
 
 
 def _checked(
@@ -456,7 +462,7 @@ def _line_span(source: _Source, start: int, end: int) -> tuple[int, int] | None:
 
 
 def _fresh_block(source: _Source, module: str, name: str) -> str:
-    ending = source.default_line_end()
+    ending = source.last_line_end()
     return (
         f"from .{module} import {name}{ending}{ending}"
         f'__all__ = [{ending}    "{name}",{ending}]{ending}'
@@ -479,8 +485,9 @@ def _remove(source: _Source, module: str, name: str) -> bytes:
         # The registration made in a module that bound nothing: remove it whole,
         # with the blank line put before it.
         start = len(text) - len(block)
-        ending = source.default_line_end()
-        if text[:start].strip() and text[:start].endswith(ending + ending):
+        ending = source.last_line_end()
+        head = text[:start]
+        if head.strip() and head.endswith(ending) and head[: -len(ending)].endswith(("\r", "\n")):
             start -= len(ending)
         expected.body = expected.body[:-2]
         return _checked(source, [], [(start, len(text))], expected)
@@ -498,6 +505,15 @@ def _remove(source: _Source, module: str, name: str) -> bytes:
         if _is_registration(node, module, name):
             delete_line(source.start(node), source.end(node), f"the import of {name}", node.lineno)
             dropped.add(index)
+        elif (
+            isinstance(node, ast.ImportFrom)
+            and node.level == 1
+            and node.module == module
+            and any(alias.name == name for alias in node.names)
+        ):
+            raise _Refused(
+                f"the import of {name} on line {node.lineno} is not on a line of its own"
+            )
     for index in chain:
         node = tree.body[index]
         hits = [e for e in node.value.elts if e.value == name]
