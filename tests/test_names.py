@@ -59,3 +59,54 @@ def test_rejected_names_say_why(raw, reason):
     message = str(info.value)
     assert reason in message
     assert "\n" not in message
+
+
+@pytest.mark.parametrize("raw", ["TestGate", "test_gate", "GateTest", "gate_test"])
+def test_names_pytest_would_collect_are_refused(raw):
+    with pytest.raises(UsageProblem, match="pytest would collect"):
+        parse_name(raw)
+
+
+@pytest.mark.parametrize(
+    "name, reason",
+    [
+        ("json", "standard-library module json"),
+        ("sys", "standard-library module sys"),
+        ("numpy", "installed module numpy"),
+        ("pytest", "pytest's"),
+        ("conftest", "pytest's"),
+        ("keras_contract", "generated tests' own module"),
+    ],
+)
+def test_top_level_names_that_would_hide_a_module(name, reason):
+    from scaffold.names import check_top_level_module
+
+    with pytest.raises(UsageProblem, match=reason):
+        check_top_level_module(name, "layer module")
+
+
+def test_the_current_directory_is_not_an_installed_module(tmp_path, monkeypatch):
+    """A layer generated twice in the same place is not refused as hiding itself."""
+    from scaffold import names
+
+    (tmp_path / "my_own_layer.py").write_text("")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    names.installed_modules.cache_clear()
+    try:
+        assert "my_own_layer" not in names.installed_modules()
+        monkeypatch.chdir("/")
+        names.installed_modules.cache_clear()
+        assert "my_own_layer" in names.installed_modules()  # elsewhere on sys.path it counts
+    finally:
+        names.installed_modules.cache_clear()
+
+
+def test_a_module_in_a_package_cannot_hide_anything(tmp_path):
+    from scaffold.generators.layer import check_module_names, resolve_target
+
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    check_module_names(resolve_target(tmp_path / "pkg", None, with_tests=True), "json")
+    with pytest.raises(UsageProblem, match="layer module 'json'"):
+        check_module_names(resolve_target(tmp_path, None, with_tests=True), "json")
