@@ -8,7 +8,7 @@ from scaffold import plan as plan_module
 from scaffold.errors import ScaffoldError
 from scaffold.plan import Plan, Status, ensure_directory_target
 
-from helpers import tree_snapshot, tree_state
+from helpers import tree_state
 
 
 def make_plan(root, files):
@@ -33,11 +33,11 @@ def test_statuses_against_the_disk(tmp_path):
 def test_a_conflict_refuses_the_whole_run(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "differs.py").write_text("mine = True\n")
-    before = tree_snapshot(tmp_path)
+    before = tree_state(tmp_path)
     plan = make_plan(tmp_path, {"a/new.py": "x = 1\n", "differs.py": "x = 1\n"})
     with pytest.raises(ScaffoldError, match="differ from what would be generated: differs.py"):
         plan.commit(force=False)
-    assert tree_snapshot(tmp_path) == before
+    assert tree_state(tmp_path) == before
     assert not (tmp_path / "a").exists()
 
 
@@ -71,7 +71,7 @@ def test_describe_shows_code_for_new_files_and_a_diff_for_changed_ones(tmp_path)
 @pytest.mark.parametrize("error", [errno.ENOSPC, errno.EACCES])
 def test_a_failure_part_way_restores_the_tree(tmp_path, monkeypatch, failing_call, error):
     (tmp_path / "b.py").write_text("user = 1\n")
-    before = tree_snapshot(tmp_path)
+    before = tree_state(tmp_path)
     real_replace = os.replace
     calls = {"n": 0}
 
@@ -86,7 +86,7 @@ def test_a_failure_part_way_restores_the_tree(tmp_path, monkeypatch, failing_cal
     with pytest.raises(ScaffoldError, match="nothing was changed"):
         plan.commit(force=True)
     monkeypatch.setattr(plan_module.os, "replace", real_replace)
-    assert tree_snapshot(tmp_path) == before
+    assert tree_state(tmp_path) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["b.py"]  # no temporaries, no sub/
 
 
@@ -141,23 +141,28 @@ def test_an_exception_between_files_restores_the_tree_and_propagates(
     tmp_path, monkeypatch, exception
 ):
     (tmp_path / "b.py").write_text("user = 1\n")
-    before = tree_snapshot(tmp_path)
-    real_write = journal.write_file
-    calls = {"n": 0}
-
-    def interrupted_write(*args):
-        calls["n"] += 1
-        if calls["n"] == 3:  # after a.py was created and b.py replaced
-            raise exception
-        real_write(*args)
-
-    monkeypatch.setattr(journal, "write_file", interrupted_write)
+    before = tree_state(tmp_path)
+    raise_on_third_write(monkeypatch, exception)
     plan = make_plan(tmp_path, {"a.py": "a\n", "b.py": "b\n", "sub/c.py": "c\n"})
     with pytest.raises(type(exception)):
         plan.commit(force=True)
-    monkeypatch.setattr(journal, "write_file", real_write)
-    assert tree_snapshot(tmp_path) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.py"]
+    monkeypatch.undo()
+    assert tree_state(tmp_path) == before  # files, directories, no temporary left
+
+
+def raise_on_third_write(monkeypatch, exception) -> None:
+    """The commit's third file write raises: after a.py was created, b.py
+    replaced and sub/ made."""
+    real_write = journal.write_file
+    calls = {"n": 0}
+
+    def failing_write(*args):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise exception
+        real_write(*args)
+
+    monkeypatch.setattr(journal, "write_file", failing_write)
 
 
 class Died(BaseException):
@@ -167,16 +172,7 @@ class Died(BaseException):
 def test_the_next_run_rolls_back_a_run_that_died_mid_commit(tmp_path, monkeypatch):
     (tmp_path / "b.py").write_text("user = 1\n")
     before = tree_state(tmp_path)
-    real_write = journal.write_file
-    calls = {"n": 0}
-
-    def dying_write(*args):
-        calls["n"] += 1
-        if calls["n"] == 3:  # a.py created, b.py replaced, sub/ made
-            raise Died
-        real_write(*args)
-
-    monkeypatch.setattr(journal, "write_file", dying_write)
+    raise_on_third_write(monkeypatch, Died())
     monkeypatch.setattr(journal, "rollback", lambda *args: (0, 0))  # a dead run undoes nothing
     monkeypatch.setattr(journal, "_remove", lambda path: None)  # ... nor removes its journal
     with pytest.raises(Died):
