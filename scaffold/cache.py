@@ -20,6 +20,9 @@ import tempfile
 from pathlib import Path
 
 MAGIC = b"scaffold-cache 1"
+# Entries live in "<namespace>.1/": earlier versions of scaffold, which read
+# "<namespace>/" without any check, never see entries in this format.
+LAYOUT = ".1"
 
 
 def cache_dir() -> Path | None:
@@ -56,7 +59,7 @@ def get_bytes(namespace: str, name: str) -> bytes | None:
     if root is None:
         return None
     try:
-        raw = (root / namespace / name).read_bytes()
+        raw = (root / (namespace + LAYOUT) / name).read_bytes()
     except (OSError, ValueError):
         return None
     header, newline, content = raw.partition(b"\n")
@@ -71,7 +74,7 @@ def put_bytes(namespace: str, name: str, content: bytes) -> None:
         return
     tmp = None
     try:
-        directory = root / namespace
+        directory = root / (namespace + LAYOUT)
         directory.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-")
         with os.fdopen(fd, "wb") as handle:

@@ -30,7 +30,7 @@ def test_generated_files_do_not_depend_on_the_cache(tmp_path, monkeypatch, cache
         for name in ("probe.py", "test_probe.py"):
             assert (out / name).read_text() == (reference / name).read_text()
     if cache == "warm":
-        assert len(list((cache_dir / "black").iterdir())) == 2
+        assert len(list((cache_dir / "black.1").iterdir())) == 2
 
 
 def _jinja_payload(payload: bytes, what: str) -> bytes:
@@ -91,7 +91,7 @@ def test_damaged_cache_entries_are_ignored_and_rewritten(
     reference = generate(cli, monkeypatch, tmp_path / "reference", None)
     cache_dir = tmp_path / "cache"
     generate(cli, monkeypatch, tmp_path / "first", cache_dir)
-    entries = sorted((cache_dir / namespace).iterdir())
+    entries = sorted((cache_dir / f"{namespace}.1").iterdir())
     assert len(entries) >= 2
     raws = [entry.read_bytes() for entry in entries]
     for index, entry in enumerate(entries):
