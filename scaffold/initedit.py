@@ -37,7 +37,6 @@ import copy
 import io
 import re
 import tokenize
-from dataclasses import dataclass
 
 from .errors import ScaffoldError
 
@@ -50,16 +49,13 @@ class _Refused(Exception):
     """The edit cannot be made safely; the message says why."""
 
 
-@dataclass
 class _Source:
     """An `__init__.py` decoded as Python decodes it, with its syntax tree."""
 
-    data: bytes
-    bom: bytes
-    encoding: str
-    text: str
-    tree: ast.Module
-    line_starts: list[int]  # character offset of each line (index 0 is line 1)
+    def __init__(self, data: bytes, bom: bytes, encoding: str, text: str, tree: ast.Module):
+        self.data, self.bom, self.encoding, self.text, self.tree = data, bom, encoding, text, tree
+        # the character offset where each line starts (index 0 is line 1)
+        self.line_starts = [0] + [m.end() for m in _LINE_END.finditer(text)]
 
     @classmethod
     def load(cls, data: bytes) -> "_Source":
@@ -78,8 +74,7 @@ class _Source:
         except SyntaxError as error:
             where = f"line {error.lineno}: " if error.lineno else ""
             raise _Refused(f"it does not parse ({where}{error.msg})") from None
-        starts = [0] + [m.end() for m in _LINE_END.finditer(text)]
-        return cls(data, bom, encoding, text, tree, starts)
+        return cls(data, bom, encoding, text, tree)
 
     def offset(self, lineno: int, col: int) -> int:
         """The character offset of an `ast` position (`col` counts UTF-8 bytes)."""

@@ -21,12 +21,10 @@ SIGINT/SIGTERM deferred (scaffold.interrupts), polling between steps.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import os
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
 from . import interrupts
@@ -35,11 +33,13 @@ JOURNAL = ".scaffold-journal"
 FORMAT = 1
 
 
-@dataclass(frozen=True)
 class Change:
-    path: Path
-    data: bytes
-    previous: bytes | None  # None: the file does not exist yet
+    """One file to write: its new bytes, and its current ones (None: it does not exist)."""
+
+    __slots__ = ("path", "data", "previous")
+
+    def __init__(self, path: Path, data: bytes, previous: bytes | None):
+        self.path, self.data, self.previous = path, data, previous
 
 
 def _digest(data: bytes) -> str:
@@ -104,7 +104,8 @@ def create_tree(root: Path, files: list[tuple[Path, bytes]]) -> None:
                 os.fsync(handle.fileno())
             os.chmod(target, mode)
         interrupts.check()
-        _fsync_dir(build)
+        for directory in sorted({build, *(p.parent for p in build.rglob("*"))}, reverse=True):
+            _fsync_dir(directory)  # every entry of the tree durable before it appears
         os.rename(build, root)  # the commit point
     except BaseException:
         shutil.rmtree(build, ignore_errors=True)
@@ -131,11 +132,7 @@ class Journal:
                 "path": os.fsdecode(change.path),
                 "tmp": os.fsdecode(change.path.parent / f".scaffold-{index}.tmp"),
                 "new": _digest(change.data),
-                "previous": (
-                    None
-                    if change.previous is None
-                    else base64.b64encode(change.previous).decode("ascii")
-                ),
+                "previous": None if change.previous is None else change.previous.hex(),
             }
             for index, change in enumerate(changes)
         ]
@@ -170,14 +167,14 @@ class Journal:
             for entry, change in zip(self.entries, self.changes):
                 interrupts.check()
                 write_file(change.path, change.data, Path(entry["tmp"]))
-            for directory in {change.path.parent for change in self.changes}:
-                _fsync_dir(directory)
             interrupts.check()
         except BaseException:
             rollback(self.directories, self.entries)
             _remove(self.path)
             raise
-        _remove(self.path)  # the commit point
+        # The commit point. Not fsynced: should a power cut undo the removal,
+        # the next run rolls back a complete run, which leaves the old tree.
+        os.unlink(self.path)
 
 
 def _remove(path: Path) -> None:
@@ -207,7 +204,7 @@ def rollback(directories: list[Path], entries: list[dict]) -> tuple[int, int]:
             os.unlink(path)
             removed += 1
         else:
-            write_file(path, base64.b64decode(entry["previous"]), tmp)
+            write_file(path, bytes.fromhex(entry["previous"]), tmp)
             restored += 1
     for directory in reversed(directories):
         try:

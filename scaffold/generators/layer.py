@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageProblem
-from ..initedit import add_registration
 from ..names import check_top_level_module
 from ..options import KINDS, Kind, LayerOptions, Placement
 from ..plan import Plan, display
@@ -244,6 +243,8 @@ def add_layer(
         test_text = render_layer_test(options, package, target.import_path(name.module_name))
         plan.add(target.tests_dir / f"test_{name.module_name}.py", test_text)
     if target.package_init is not None:
+        from ..initedit import add_registration  # only needed for packages
+
         label = display(target.package_init)
         plan.edit(
             target.package_init,
