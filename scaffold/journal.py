@@ -47,9 +47,16 @@ def _digest(data: bytes) -> str:
 
 
 def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
+    """Make a directory's entries durable; where directories cannot be opened
+    or synced (some file systems, Windows) there is nothing more to do."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
     try:
         os.fsync(fd)
+    except OSError:
+        pass
     finally:
         os.close(fd)
 

@@ -85,21 +85,42 @@ def test_top_level_names_that_would_hide_a_module(name, reason):
         check_top_level_module(name, "layer module")
 
 
-def test_the_current_directory_is_not_an_installed_module(tmp_path, monkeypatch):
-    """A layer generated twice in the same place is not refused as hiding itself."""
+def test_the_users_own_directories_are_not_installed_modules(tmp_path, monkeypatch):
+    """A layer generated again where it was generated before is not refused as
+    hiding itself: the current directory and the target directories do not count."""
     from scaffold import names
 
     (tmp_path / "my_own_layer.py").write_text("")
-    monkeypatch.chdir(tmp_path)
     monkeypatch.syspath_prepend(str(tmp_path))
-    names.installed_modules.cache_clear()
+    names.importable_modules.cache_clear()
     try:
-        assert "my_own_layer" not in names.installed_modules()
-        monkeypatch.chdir("/")
-        names.installed_modules.cache_clear()
-        assert "my_own_layer" in names.installed_modules()  # elsewhere on sys.path it counts
+        names.check_top_level_module("my_own_layer", "layer module", home=(tmp_path,))
+        with pytest.raises(UsageProblem, match="installed module my_own_layer"):
+            names.check_top_level_module("my_own_layer", "layer module")  # from elsewhere
+        monkeypatch.chdir(tmp_path)
+        names.importable_modules.cache_clear()
+        names.check_top_level_module("my_own_layer", "layer module")
     finally:
-        names.installed_modules.cache_clear()
+        names.importable_modules.cache_clear()
+
+
+def test_a_project_is_regenerated_even_when_installed(tmp_path, monkeypatch):
+    """`pip install -e proj` puts proj/src on sys.path: proj's package then is
+    importable, and regenerating proj must still work."""
+    from scaffold import names
+    from scaffold.generators.lenet import check_package_is_free
+
+    package = tmp_path / "proj" / "src" / "myproj"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    monkeypatch.syspath_prepend(str(tmp_path / "proj" / "src"))
+    names.importable_modules.cache_clear()
+    try:
+        check_package_is_free(tmp_path / "proj", "myproj")
+        with pytest.raises(UsageProblem, match="installed module myproj"):
+            check_package_is_free(tmp_path / "other", "myproj")
+    finally:
+        names.importable_modules.cache_clear()
 
 
 def test_a_module_in_a_package_cannot_hide_anything(tmp_path):

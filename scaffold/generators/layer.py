@@ -113,10 +113,11 @@ def check_module_names(target: LayerTarget, module_name: str) -> None:
     """Refuse modules that would land at the top of the import path under a name
     that is already taken: a layer module in a plain directory, a test module in
     a tests directory that is not a package."""
+    home = (target.output_dir,) + ((target.tests_dir,) if target.tests_dir else ())
     if not target.package_parts:
-        check_top_level_module(module_name, "layer module")
+        check_top_level_module(module_name, "layer module", home=home)
     if target.tests_dir is not None and not (target.tests_dir / "__init__.py").is_file():
-        check_top_level_module(f"test_{module_name}", "test module")
+        check_top_level_module(f"test_{module_name}", "test module", home=home)
 
 
 # -- what the generated test expects, derived from the options ----------------------

@@ -113,13 +113,22 @@ def package_name(raw: str, given: bool = False) -> str:
             f"package name {candidate!r} would clash with {PROJECT_NAMES[candidate]}; "
             "give another with --name"
         )
-    check_top_level_module(candidate, "package name", "give another with --name")
-    if normalize_distribution(candidate) in installed_distributions():
-        raise UsageProblem(
-            f"package name {candidate!r} is the name of an installed distribution, which "
-            "installing the project would replace; give another with --name"
-        )
     return candidate
+
+
+def check_package_is_free(directory: Path, package: str) -> None:
+    """A new project's package may not hide an importable module nor take an
+    installed distribution's name. Regenerating a project that already has
+    this package (perhaps installed from it) is not a new clash."""
+    if (directory / "src" / package / "__init__.py").is_file():
+        return
+    fix = "give another with --name"
+    check_top_level_module(package, "package name", fix, home=(directory / "src",))
+    if normalize_distribution(package) in installed_distributions():
+        raise UsageProblem(
+            f"package name {package!r} is the name of an installed distribution, which "
+            f"installing the project would replace; {fix}"
+        )
 
 
 def lenet_options(
@@ -131,6 +140,7 @@ def lenet_options(
 ) -> LenetOptions:
     directory = Path(os.path.abspath(directory))
     package = package_name(name if name is not None else directory.name, given=name is not None)
+    check_package_is_free(directory, package)
     if style not in STYLES:
         raise UsageProblem(f"--style {style!r} is not one of: {', '.join(STYLES)}")
     # Validate placement and weight API exactly as `scaffold layer` does.
