@@ -82,12 +82,20 @@ def write_file(path: Path, data: bytes, tmp: Path, mode: int | None = None) -> N
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as error:
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        if isinstance(error, OSError):
+            raise _about(error, path) from error
         raise
+
+
+def _about(error: OSError, path: Path) -> OSError:
+    """The same error, naming the file the user asked for rather than a
+    temporary or hidden one."""
+    return OSError(error.errno, error.strerror, os.fspath(path))
 
 
 def new_tree_build_dir(root: Path) -> Path:
@@ -99,11 +107,12 @@ def create_tree(root: Path, files: list[tuple[Path, bytes]]) -> None:
     """Write a directory that does not exist yet: build it beside, then rename."""
     build = new_tree_build_dir(root)
     mode = _default_mode()
+    current = root
     try:
         os.mkdir(build)
-        for path, data in files:
+        for current, data in files:
             interrupts.check()
-            target = build / path.relative_to(root)
+            target = build / current.relative_to(root)
             target.parent.mkdir(parents=True, exist_ok=True)
             with open(target, "wb") as handle:
                 handle.write(data)
@@ -111,11 +120,14 @@ def create_tree(root: Path, files: list[tuple[Path, bytes]]) -> None:
                 os.fsync(handle.fileno())
             os.chmod(target, mode)
         interrupts.check()
+        current = root
         for directory in sorted({build, *(p.parent for p in build.rglob("*"))}, reverse=True):
             _fsync_dir(directory)  # every entry of the tree durable before it appears
         os.rename(build, root)  # the commit point
-    except BaseException:
+    except BaseException as error:
         shutil.rmtree(build, ignore_errors=True)
+        if isinstance(error, OSError):
+            raise _about(error, current) from error
         raise
     _fsync_dir(root.parent)
 
