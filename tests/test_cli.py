@@ -1,6 +1,5 @@
 """`scaffold` as a user drives it: files on disk, messages, exit codes."""
 
-import ast
 import sys
 
 import pytest

@@ -15,7 +15,6 @@ import signal
 import time
 from pathlib import Path
 
-import pytest
 
 from helpers import run_scaffold, scaffold_process, tree_state
 
