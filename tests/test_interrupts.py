@@ -1,7 +1,8 @@
 """Runs stopped at random moments: by Ctrl-C (once, or twice in a row), by
 SIGTERM, or killed outright (SIGKILL). Whatever the moment, the tree is either
-the one before the run or the complete new one, never a part, and a rerun
-leaves the complete new tree and no hidden file behind.
+the one before the run or the complete new one, never a part; after a SIGKILL
+the next run rolls back or keeps what the killed one did, whole, and leaves no
+hidden file behind.
 
 The loops are short so the suite stays fast; SCAFFOLD_KILL_LOOPS=N runs N
 iterations of each instead (e.g. 200, by hand)."""
@@ -14,7 +15,6 @@ import shutil
 import signal
 import time
 from pathlib import Path
-
 
 from helpers import run_scaffold, scaffold_process, tree_state
 
