@@ -211,24 +211,27 @@ def _all_chain(tree: ast.Module) -> list[int]:
                 raise _Refused(
                     f"__all__ is a tuple extended by a list on line {tree.body[index].lineno}"
                 )
-    for node in ast.walk(tree):
-        named = isinstance(node, ast.Name) and node.id == "__all__"
-        bound = isinstance(node, (ast.Global, ast.Nonlocal)) and "__all__" in node.names
-        imported = isinstance(node, ast.alias) and "__all__" in (node.name, node.asname)
-        if (named and id(node) not in accounted and not isinstance(node.ctx, ast.Load)) or (
-            bound or imported
-        ):
-            raise _Refused(
-                f"__all__ is bound on line {getattr(node, 'lineno', '?')} in a way scaffold cannot follow"
-            )
-    for parent in ast.walk(tree):
-        for child in ast.iter_child_nodes(parent):
-            if isinstance(child, ast.Name) and child.id == "__all__":
-                if isinstance(parent, (ast.Attribute, ast.Subscript)) and parent.value is child:
-                    raise _Refused(
-                        f"__all__ is changed on line {parent.lineno} in a way scaffold cannot follow"
-                    )
+    _refuse_other_uses(tree, accounted)
     return chain
+
+
+def _refuse_other_uses(tree: ast.Module, accounted: set[int]) -> None:
+    """Refuse any way of binding or changing `__all__` other than the top-level
+    statements already `accounted` for (reading it is fine)."""
+    for parent in ast.walk(tree):
+        line = getattr(parent, "lineno", "?")
+        if isinstance(parent, (ast.Global, ast.Nonlocal)) and "__all__" in parent.names:
+            break
+        if isinstance(parent, ast.alias) and "__all__" in (parent.name, parent.asname):
+            break
+        if isinstance(parent, ast.Name) and parent.id == "__all__":
+            if id(parent) not in accounted and not isinstance(parent.ctx, ast.Load):
+                break
+        if isinstance(parent, (ast.Attribute, ast.Subscript)) and _is_all(parent.value):
+            break  # __all__.append(...), __all__[i] = ...
+    else:
+        return
+    raise _Refused(f"__all__ is changed on line {line} in a way scaffold cannot follow")
 
 
 def _exported(tree: ast.Module, chain: list[int]) -> list[str]:
