@@ -7,6 +7,8 @@ with code 130.
 
 import sys
 
+import _signal  # built into the interpreter: importing it runs no code
+
 
 def main() -> None:
     try:
@@ -15,9 +17,8 @@ def main() -> None:
         interrupts.install()
         from .cli import main as run
     except KeyboardInterrupt:
-        import signal
-
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        _signal.signal(_signal.SIGINT, _signal.SIG_IGN)
+        _signal.signal(_signal.SIGTERM, _signal.SIG_IGN)
         sys.stderr.write("scaffold: interrupted\n")
         sys.exit(130)
     try:

@@ -7,16 +7,16 @@ ignored, so a second Ctrl-C cannot break the clean-up the first one started.
 Inside a commit both are blocked (held pending by the kernel); the commit
 polls for them between steps and, if one came, rolls back with them still
 blocked, then raises KeyboardInterrupt.
+
+This module uses `_signal`, the interpreter's built-in signal module (the
+`signal` module only wraps it in enums), because importing it runs no code:
+the handlers must be in place before anything slow is imported.
 """
 
-from __future__ import annotations
+import _signal
 
-import contextlib
-import signal
-from typing import Iterator
-
-SIGNALS = (signal.SIGINT, signal.SIGTERM)
-_CAN_BLOCK = hasattr(signal, "pthread_sigmask")
+SIGNALS = (_signal.SIGINT, _signal.SIGTERM)
+_CAN_BLOCK = hasattr(_signal, "pthread_sigmask")
 
 
 def _stop(signum, frame) -> None:
@@ -27,30 +27,30 @@ def _stop(signum, frame) -> None:
 def install() -> None:
     """Both signals raise KeyboardInterrupt (the first time; later ones are ignored)."""
     for signum in SIGNALS:
-        signal.signal(signum, _stop)
+        _signal.signal(signum, _stop)
 
 
 def ignore() -> None:
     for signum in SIGNALS:
-        signal.signal(signum, signal.SIG_IGN)
+        _signal.signal(signum, _signal.SIG_IGN)
 
 
-@contextlib.contextmanager
-def deferred() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM for the `with` block; `pending()` tells whether
-    one came. A signal still pending at the end is delivered then."""
-    if not _CAN_BLOCK:  # pragma: no cover - not POSIX
-        yield
-        return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+class deferred:
+    """Hold SIGINT and SIGTERM for a `with` block; `pending()` tells whether one
+    came. A signal still pending at the end is delivered then."""
+
+    def __enter__(self) -> None:
+        if _CAN_BLOCK:
+            self.previous = _signal.pthread_sigmask(_signal.SIG_BLOCK, SIGNALS)
+
+    def __exit__(self, *exception) -> bool:
+        if _CAN_BLOCK:
+            _signal.pthread_sigmask(_signal.SIG_SETMASK, self.previous)
+        return False
 
 
 def pending() -> bool:
-    return _CAN_BLOCK and bool(signal.sigpending() & set(SIGNALS))
+    return _CAN_BLOCK and bool(_signal.sigpending() & set(SIGNALS))
 
 
 def check() -> None:
@@ -60,8 +60,8 @@ def check() -> None:
     `deferred` ends; later ones are ignored if `install` set the handlers."""
     if not pending():
         return
-    while signal.sigtimedwait(SIGNALS, 0) is not None:
+    while _signal.sigtimedwait(SIGNALS, 0) is not None:
         pass
-    if signal.getsignal(signal.SIGINT) is _stop:
+    if _signal.getsignal(_signal.SIGINT) is _stop:
         ignore()
     raise KeyboardInterrupt
