@@ -13,6 +13,9 @@ This module uses `_signal`, the interpreter's built-in signal module (the
 the handlers must be in place before anything slow is imported.
 """
 
+import os
+import sys
+
 import _signal
 
 SIGNALS = (_signal.SIGINT, _signal.SIGTERM)
@@ -24,10 +27,22 @@ def _stop(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
+def _unraisable(info) -> None:
+    """A KeyboardInterrupt raised where Python cannot let it through (a weakref
+    callback inside the import machinery) would be printed as "Exception
+    ignored" and lost; stop here instead. This is never inside a commit, where
+    the signals are blocked."""
+    if issubclass(info.exc_type, KeyboardInterrupt):
+        os.write(2, b"scaffold: interrupted\n")
+        os._exit(130)
+    sys.__unraisablehook__(info)
+
+
 def install() -> None:
     """Both signals raise KeyboardInterrupt (the first time; later ones are ignored)."""
     for signum in SIGNALS:
         _signal.signal(signum, _stop)
+    sys.unraisablehook = _unraisable
 
 
 def ignore() -> None:
