@@ -105,14 +105,23 @@ def checker_config(spec: dict) -> dict:
     ranges = [i["range"] for i in inputs if "range" in i]
     if ranges:
         entry["input_range"] = ranges[0]
-    call_kwargs = {**spec.get("call_kwargs", {}), **{k: None for k in spec.get("none_kwargs", [])}}
-    if call_kwargs:
-        entry["call_kwargs"] = call_kwargs
-    if spec.get("tensor_kwargs"):
-        entry["tensor_kwargs"] = spec["tensor_kwargs"]
-    if spec.get("pack"):
-        entry["inputs_as"] = spec["pack"]
+    call_args = {**spec.get("call_kwargs", {}), **{k: None for k in spec.get("none_kwargs", [])}}
+    for name, tensor in spec.get("tensor_kwargs", {}).items():
+        # `true` is the checker's all-True mask over the first input's steps; any
+        # other tensor goes as a nested list of ones (attend everywhere)
+        if tensor.get("dtype") == "bool" and tensor["shape"] == shapes[0][:-1]:
+            call_args[name] = True
+        else:
+            call_args[name] = _ones(tensor["shape"])
+    if call_args:
+        entry["call_args"] = call_args
+    if len(inputs) > 1:
+        entry["inputs_as"] = spec.get("pack") or "args"
     return entry
+
+
+def _ones(shape: list[int]):
+    return [_ones(shape[1:]) for _ in range(shape[0])] if shape else 1
 
 
 def parse_report(stdout: str) -> dict | None:

@@ -146,7 +146,34 @@ def test_a_report_after_printed_text_with_extra_fields_is_read(fake_checker):
     run = precision.run_file("transformer_block", "Layer1", SPEC, options)
     assert run.problem == "" and run.extra == ["Helper"]
     passed = json.loads(precision.findings_of(run)["config"]["message"])
-    assert passed == {"Layer1": {"args": {"units": 2}, "input_shape": [[4, 3], [4, 3]]}}
+    assert passed == {
+        "Layer1": {"args": {"units": 2}, "input_shape": [[4, 3], [4, 3]], "inputs_as": "args"}
+    }
+
+
+def test_the_config_speaks_the_checkers_keys():
+    spec = {
+        "inputs": [{"shape": [2, 3, 4]}],
+        "tensor_kwargs": {"mask": {"shape": [2, 3], "dtype": "bool"}},
+        "none_kwargs": ["cache"],
+    }
+    assert precision.checker_config(spec) == {
+        "args": {},
+        "input_shape": [2, 3, 4],
+        "call_args": {"cache": None, "mask": True},
+    }
+    spec = {
+        "inputs": [{"shape": [2, 2], "dtype": "int32", "range": [0, 9]}],
+        "tensor_kwargs": {"mask": {"shape": [2, 2, 2], "dtype": "int32"}},
+        "pack": "list",
+    }
+    assert precision.checker_config(spec) == {
+        "args": {},
+        "input_shape": [2, 2],
+        "input_dtype": "int32",
+        "input_range": [0, 9],
+        "call_args": {"mask": [[[1, 1], [1, 1]], [[1, 1], [1, 1]]]},
+    }
 
 
 def test_a_hanging_checker_is_cut_off_and_its_layer_counts_as_not_run(fake_checker):

@@ -470,7 +470,15 @@ class LayerProbe:
         return "review", evidence
 
     def scenario_composite_build(self):
-        called, _ = self.called()
+        try:
+            called, _ = self.called()
+        except Exception as error:
+            shapes = [tuple(d["shape"]) for d in self.inputs]
+            try:
+                self.make().build(shapes[0] if len(shapes) == 1 else shapes)
+            except Exception as again:
+                return "fault", f"build() raises {_describe(again)} (a call: {_describe(error)})"
+            return "error", f"a call fails, build() does not: {_describe(error)}"
         subs = self.sublayers(called)
         if not subs:
             return "n/a", "no sublayers"
