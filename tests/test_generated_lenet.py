@@ -63,7 +63,7 @@ def generated(tmp_path_factory):
     root = tmp_path_factory.mktemp("lenet_projects")
     for name, args in VARIANTS:
         # The directory is not named like the package, so it cannot shadow it.
-        result = run_scaffold("lenet", root / f"{name}-project", *args)
+        result = run_scaffold("lenet", root / f"{name}-project", *args, timeout=600)
         assert result.returncode == 0, f"scaffold lenet {name}: {result.stderr}"
     junit = root / "junit.xml"
     env = {
