@@ -201,6 +201,36 @@ def test_scaffold_lenet_train_generates_and_trains_quietly(tmp_path):
     assert metrics["test_accuracy"] > 0.5
 
 
+def test_quiet_start_up_keeps_python_warnings(generated):
+    """The console scripts drop TensorFlow's native start-up noise, but a
+    Python warning raised meanwhile, or later, still shows."""
+    root, _, _ = generated
+    name = VARIANTS[0][0]
+    probe = (
+        "import builtins, warnings\n"
+        "real_import = builtins.__import__\n"
+        "def noisy(module, *args, **kwargs):\n"
+        "    if module == 'tensorflow':\n"
+        "        warnings.warn('raised while TensorFlow is imported')\n"
+        "    return real_import(module, *args, **kwargs)\n"
+        "builtins.__import__ = noisy\n"
+        f"from {name}.console import quiet_tensorflow\n"
+        "quiet_tensorflow()\n"
+        "warnings.warn('raised afterwards')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        env={**os.environ, "PYTHONPATH": str(root / f"{name}-project" / "src")},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "raised while TensorFlow is imported" in result.stderr
+    assert "raised afterwards" in result.stderr
+    assert [line for line in result.stderr.splitlines() if any(n in line for n in NOISE)] == []
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_a_killed_scaffold_takes_its_training_with_it_and_a_rerun_resumes(tmp_path):
     train = ["lenet", "demo", "--train", "--epochs", "4"]
