@@ -239,6 +239,8 @@ def test_a_killed_scaffold_takes_its_training_with_it_and_a_rerun_resumes(tmp_pa
     try:
         wait_for_an_epoch(tmp_path / "demo", parent)
         child = int((latest_run(tmp_path / "demo") / ".lock").read_text())
+        # Paused, the training holds its run however long the next command takes.
+        os.kill(child, signal.SIGSTOP)
         # The same command while the run is in use: one line, no traceback.
         busy = run_scaffold(*train, cwd=tmp_path, timeout=600)
         assert busy.returncode == 1
