@@ -8,6 +8,7 @@ that tree: they are rendered by the `scaffold layer` generator, through
 
 from __future__ import annotations
 
+import json
 import keyword
 import os
 import re
@@ -53,6 +54,11 @@ ARCHITECTURE = (
     ("f6", "FullyConnected", {"units": 84, "activation": "relu"}, 120),
     ("output", "FullyConnected", {"units": "num_classes", "activation": None}, 84),
 )
+
+# The generated project is formatted at black's default line length (its
+# pyproject.toml says so); model.py lists its layers 8 spaces in.
+BLACK_LINE_LENGTH = 88
+MODEL_INDENT = " " * 8
 
 # conv 5x5: 156 + 2,416 + 48,120; subsampling: 2 x 6 + 2 x 16; dense: 10,164 + 850
 PARAMETER_COUNT = 61_750
@@ -190,11 +196,19 @@ def _architecture(options: LenetOptions) -> list[dict[str, Any]]:
         if options.placement is Placement.INIT:
             arguments = {input_args[cls]: input_size, **arguments}
         rendered = ", ".join(
-            f"{key}={value if value == 'num_classes' else repr(value)}"
+            f"{key}={value if value == 'num_classes' else _literal(value)}"
             for key, value in arguments.items()
         )
-        rows.append({"name": layer_name, "cls": cls, "module": modules[cls], "arguments": rendered})
+        call = f"{cls}({rendered}, name={_literal(layer_name)}),"
+        if len(MODEL_INDENT) + len(call) > BLACK_LINE_LENGTH:  # wrapped as black wraps it
+            call = f"{cls}(\n{MODEL_INDENT}    {call[len(cls) + 1 : -2]}\n{MODEL_INDENT}),"
+        rows.append({"name": layer_name, "cls": cls, "module": modules[cls], "call": call})
     return rows
+
+
+def _literal(value: Any) -> str:
+    """A Python literal as black writes it (strings in double quotes)."""
+    return json.dumps(value) if isinstance(value, str) else repr(value)
 
 
 def lenet_context(options: LenetOptions) -> dict[str, Any]:
