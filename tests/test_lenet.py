@@ -103,7 +103,7 @@ def test_the_templates_are_written_as_black_would_write_them(
     mode = project_black_mode(project)
     rewrapped = [
         planned.path.name
-        for planned in plan.files
+        for planned in plan.generated
         if planned.path in from_tree and black.format_str(planned.text, mode=mode) != planned.text
     ]
     assert len(from_tree) > 20 and rewrapped == []
