@@ -13,8 +13,10 @@ import click
 
 from . import __version__
 from .errors import ScaffoldError, UsageProblem
-from .options import ACTIVATIONS, PADDINGS, Kind, Placement, WeightApi
+from .options import Placement, WeightApi
 from .plan import Plan, Status, display, ensure_directory_target
+
+from .kinds.registry import DEFAULT_KIND
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -28,13 +30,17 @@ def cli() -> None:
     Every generated layer follows the Keras 3 rules that TF 2.0-era tutorials
     predate (tracked weights, no `dynamic=True`, composite layers that build
     their sublayers, registration for `.keras` files) and comes with a pytest
-    file that proves it by running.
+    file that proves it by running. A layer kind is one folder (a kind.toml
+    spec and a template): the tool ships some, and your own work the same
+    way (`scaffold kinds` lists them all).
 
     \b
     Examples:
       scaffold layer Scale
       scaffold layer ConvBnRelu --kind conv-bn-relu --filters 64
       scaffold layer my_dense --kind dense --units 10 --weights-in init --input-dim 84
+      scaffold layer Norm --kind ./kinds/rms-norm
+      scaffold kinds
       scaffold lenet lenet5 --train
       scaffold check my_layers
     """
@@ -57,45 +63,97 @@ def _choice(enum_type) -> click.Choice:
     return click.Choice([member.value for member in enum_type])
 
 
-# Options every generator shares, with one meaning.
+# Options several commands share: one definition each, one meaning.
 dry_run_option = click.option(
     "--dry-run", is_flag=True, help="Show each file's status and code or diff; write nothing."
 )
 force_option = click.option("--force", is_flag=True, help="Overwrite existing files that differ.")
-
-
-def weights_in_option(help_text: str):
-    return click.option(
-        "--weights-in",
-        "placement",
-        type=_choice(Placement),
-        default=Placement.BUILD.value,
-        show_default=True,
-        help=help_text,
-    )
-
-
-@cli.command(context_settings=CONTEXT)
-@click.argument("name")
-@click.option(
-    "--kind",
-    type=_choice(Kind),
-    default=Kind.BLANK.value,
+weights_in_option = click.option(
+    "--weights-in",
+    "placement",
+    type=_choice(Placement),
+    default=Placement.BUILD.value,
     show_default=True,
-    help="Layer kind: dense, conv2d, subsampling (LeNet-5 S2/S4), conv-bn-relu "
-    "(composite), se (Squeeze-and-Excitation), blank (per-feature scale to extend).",
+    help="Where custom layers create their weights: in build() from the input shape, or "
+    "in __init__ from the input size (the layer is built at construction).",
 )
-@weights_in_option(
-    "Create the weights in build() from the input shape, or in __init__ "
-    "from --input-dim (the layer is built at construction)."
-)
-@click.option(
+weight_api_option = click.option(
     "--weight-api",
     type=_choice(WeightApi),
     default=None,
-    help="self.add_weight(...) (default) or keras.Variable(initial value), "
-    "the Keras 3 form of tf.Variable. Not for conv-bn-relu.",
+    help="How custom layers create their weights: self.add_weight(...) (default) or "
+    "keras.Variable(...), the Keras 3 form of tf.Variable. Not for composite kinds, "
+    "whose sublayers own the weights.",
 )
+
+
+def _peek_kind(args: list[str]) -> str:
+    """The value of --kind in raw arguments (the last one wins, as in Click)."""
+    value = DEFAULT_KIND
+    for index, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--kind" and index + 1 < len(args):
+            value = args[index + 1]
+        elif arg.startswith("--kind="):
+            value = arg.split("=", 1)[1]
+    return value
+
+
+class LayerCommand(click.Command):
+    """`scaffold layer`, whose kind options come from the kind specs: those of the
+    built-in kinds always, and those of a user's kind once --kind names it (so
+    `scaffold layer --kind ./my-kind --help` shows them too)."""
+
+    def parse_args(self, ctx, args):
+        ctx.meta["scaffold.kind"] = _peek_kind(args)
+        return super().parse_args(ctx, args)
+
+    def _kinds(self, ctx):
+        from .kinds import builtin_kinds, builtin_names, resolve
+
+        if "scaffold.kinds" not in ctx.meta:
+            kinds = builtin_kinds()
+            asked = ctx.meta.get("scaffold.kind", DEFAULT_KIND)
+            if asked not in builtin_names():
+                try:
+                    kinds.append(resolve(asked))
+                except ScaffoldError:
+                    pass  # reported, with its reason, when the options are validated
+            ctx.meta["scaffold.kinds"] = kinds
+        return ctx.meta["scaffold.kinds"]
+
+    def get_params(self, ctx):
+        from .kinds.schema import click_option, merge
+
+        params = super().get_params(ctx)
+        kinds = self._kinds(ctx)
+        shared = merge(kind for kind in kinds if kind.builtin)
+        # A user's kind declares its own options; where it shares a name with a
+        # built-in kind, its declaration decides how the option is read.
+        shared.update(merge(kind for kind in kinds if not kind.builtin))
+        position = next(i for i, p in enumerate(params) if p.name == "input_dim") + 1
+        return params[:position] + [click_option(o) for o in shared.values()] + params[position:]
+
+    def format_epilog(self, ctx, formatter):
+        kinds = self._kinds(ctx)
+        with formatter.section("Kinds (`scaffold kinds` lists their options and sources)"):
+            formatter.write_dl([(kind.name, kind.spec.summary) for kind in kinds])
+        super().format_epilog(ctx, formatter)
+
+
+@cli.command(cls=LayerCommand, context_settings=CONTEXT)
+@click.argument("name")
+@click.option(
+    "--kind",
+    metavar="KIND",
+    default=DEFAULT_KIND,
+    show_default=True,
+    help="Layer kind: a built-in kind (listed below), a kind folder of yours given as a "
+    "path (./my-kind), or a kind named in pyproject.toml or installed with pip.",
+)
+@weights_in_option
+@weight_api_option
 @click.option(
     "--dynamic",
     is_flag=True,
@@ -107,30 +165,6 @@ def weights_in_option(help_text: str):
     type=int,
     help="Size of the input's last axis (features or channels); required by --weights-in init.",
 )
-@click.option("--units", type=int, help="Output size (dense). [default: 32]")
-@click.option("--filters", type=int, help="Output channels (conv2d, conv-bn-relu). [default: 32]")
-@click.option(
-    "--kernel-size", type=int, help="Square kernel side (conv2d, conv-bn-relu). [default: 3]"
-)
-@click.option("--strides", type=int, help="Convolution stride (conv2d, conv-bn-relu). [default: 1]")
-@click.option(
-    "--padding",
-    type=click.Choice(PADDINGS),
-    help="Convolution padding. [default: valid for conv2d, same for conv-bn-relu]",
-)
-@click.option(
-    "--activation",
-    metavar="NAME",
-    help="Keras activation (dense, conv2d, subsampling), e.g. "
-    + ", ".join(ACTIVATIONS[:6])
-    + ". [default: linear; tanh for subsampling]",
-)
-@click.option(
-    "--use-bias/--no-bias",
-    default=None,
-    help="Add a bias (dense, conv2d, subsampling, blank). [default: use bias]",
-)
-@click.option("--ratio", type=int, help="Channel reduction ratio (se). [default: 16]")
 @click.option(
     "--description",
     metavar="TEXT",
@@ -174,7 +208,8 @@ def layer(
     NAME may be written ConvBnRelu, conv_bn_relu or conv-bn-relu: the class is
     ConvBnRelu, the module conv_bn_relu.py, the test test_conv_bn_relu.py.
     Existing files that differ are never overwritten without --force: the
-    whole run is refused and nothing is written.
+    whole run is refused and nothing is written. The kind options below
+    (--units, --filters, ...) each apply to the kinds named in their help.
 
     \b
     Examples:
@@ -182,15 +217,16 @@ def layer(
       scaffold layer ConvBnRelu --kind conv-bn-relu --filters 64 -o mypkg/layers
       scaffold layer Squeeze --kind se --ratio 8 --weight-api variable
       scaffold layer Fc --kind dense --units 10 --weights-in init --input-dim 84
+      scaffold layer Norm --kind ./kinds/rms-norm
       scaffold layer Scale --dry-run
     """
-    from .generators.layer import layer_plan, resolve_target
+    from .files import stage
+    from .generators.layer import layer_files, resolve_target
     from .names import parse_name
+    from .options import LayerOptions
 
     if no_tests and tests_dir is not None:
         raise UsageProblem("--tests-dir and --no-tests contradict each other; give one")
-    from .options import LayerOptions
-
     options = LayerOptions.create(
         parse_name(name),
         kind=kind,
@@ -205,7 +241,37 @@ def layer(
     if tests_dir is not None:
         ensure_directory_target(tests_dir, "tests directory")
     target = resolve_target(output_dir, tests_dir, with_tests=not no_tests)
-    run_plan(layer_plan(options, target), dry_run, force)
+    run_plan(stage(target.root, layer_files(options, target)), dry_run, force)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, metavar="[PATH]...")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+def kinds(paths, output_format):
+    """List every layer kind: built-in, from pyproject.toml, from installed kind packs.
+
+    Each kind with its source, its summary and its options (the flags of
+    `scaffold layer` it takes, with its defaults). PATH adds kind folders of
+    yours: a way to check that one loads before using it.
+
+    \b
+    Where user kinds come from:
+      scaffold layer NAME --kind ./path/to/kind      a kind folder
+      [tool.scaffold] kinds = "kinds"               a directory of kind folders,
+                                                    in your project's pyproject.toml
+      entry points in the group "scaffold.kinds"    kind packs installed with pip
+    """
+    from .kinds import all_kinds
+    from .kinds.listing import kinds_json, kinds_text
+
+    found = all_kinds(tuple(paths))
+    click.echo(kinds_json(found) if output_format == "json" else kinds_text(found), nl=False)
 
 
 @cli.command(context_settings=CONTEXT)
@@ -219,13 +285,8 @@ def layer(
     help="Default model of the training script: custom layers, or keras.layers "
     "only. The model module builds both.",
 )
-@weights_in_option("Where the custom layers create their weights (as for `scaffold layer`).")
-@click.option(
-    "--weight-api",
-    type=_choice(WeightApi),
-    default=None,
-    help="add_weight (default) or variable, for every custom layer.",
-)
+@weights_in_option
+@weight_api_option
 @dry_run_option
 @force_option
 @click.option(
