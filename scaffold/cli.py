@@ -87,6 +87,21 @@ weight_api_option = click.option(
 )
 
 
+EXTRA = "pip install 'scaffold-keras[tensorflow]'"
+
+
+def require_extra(what: str, modules: tuple[str, ...]) -> None:
+    """Refuse, naming the install command, when the `tensorflow` extra is missing."""
+    import importlib.util
+
+    missing = [module for module in modules if importlib.util.find_spec(module) is None]
+    if missing:
+        raise UsageProblem(
+            f"{what} needs {', '.join(missing)}, which scaffold does not install by "
+            f"default: {EXTRA}"
+        )
+
+
 def _peek_kind(args: list[str]) -> str:
     """The value of --kind in raw arguments (the last one wins, as in Click)."""
     value = DEFAULT_KIND
@@ -324,7 +339,8 @@ def lenet(
       scaffold lenet lenet5 --train --dataset idx --data-dir ../shared/data/mnist
       cd lenet5 && pip install -e '.[test]' && python -m pytest
     """
-    from .generators.lenet import lenet_options, lenet_plan
+    from .files import stage
+    from .generators.lenet import lenet_files, lenet_options
 
     # --data-dir is made absolute: training runs inside the project directory.
     train_options = {
@@ -341,9 +357,11 @@ def lenet(
         )
     if epochs is not None and epochs < 1:
         raise UsageProblem(f"--epochs must be at least 1, got {epochs}")
+    if train:
+        require_extra("--train", ("tensorflow", "sklearn", "matplotlib"))
     options = lenet_options(directory, name, style, placement, weight_api)
     ensure_directory_target(options.directory, "project directory")
-    run_plan(lenet_plan(options), dry_run, force)
+    run_plan(stage(options.directory, lenet_files(options)), dry_run, force)
     if train:
         from .training import train_project
 
@@ -429,6 +447,7 @@ def check(targets, config, arguments, input_shape, output_format):
     """
     arguments = _parse_arguments(arguments)
     shape = _parse_shape(input_shape)
+    require_extra("scaffold check", ("tensorflow",))
     if config is not None and not config.is_file():
         raise UsageProblem(f"--config {config}: no such file")
     from . import checks

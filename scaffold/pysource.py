@@ -86,3 +86,17 @@ def dict_entry(key: str, value: str, indent: int) -> list[str]:
         return [line]
     head, _, inner = value.partition("(")
     return [f'{pad}"{key}": {head}(', f"{pad}    {inner[:-1]}", f"{pad}),"]
+
+
+def call(callee: str, arguments: list[str], indent: int, trailing: str = "") -> list[str]:
+    """`callee(arguments...)` at `indent` (followed by `trailing`, e.g. the comma of
+    a list item), black's way: on one line if it fits; else the arguments on one
+    line inside the parentheses; else one per line, with a trailing comma."""
+    pad = " " * indent
+    line = f"{pad}{callee}({', '.join(arguments)}){trailing}"
+    if len(line) <= LINE_LENGTH:
+        return [line]
+    body = " " * (indent + 4) + ", ".join(arguments)
+    if len(body) <= LINE_LENGTH:
+        return [f"{pad}{callee}(", body, f"{pad}){trailing}"]
+    return [f"{pad}{callee}(", *(f"{pad}    {a}," for a in arguments), f"{pad}){trailing}"]

@@ -32,7 +32,9 @@ def load(path: Path) -> tuple[dict[str, Any], str]:
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as error:
-        raise TomlProblem(f"{display(path)}: not valid TOML ({error})") from None
+        line = re.search(r"at line (\d+)", str(error))
+        where = f"{display(path)}:{line.group(1)}" if line else display(path)
+        raise TomlProblem(f"{where}: not valid TOML ({error})") from None
 
 
 def _parts(header: str) -> tuple[str, ...]:

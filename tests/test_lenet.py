@@ -45,6 +45,23 @@ def test_the_project_tree(project):
     assert set(tree_snapshot(project)) == EXPECTED_FILES
 
 
+@pytest.mark.parametrize("style", ["custom", "builtin"])
+@pytest.mark.parametrize("placement", ["build", "init"])
+@pytest.mark.parametrize("api", ["add_weight", "variable"])
+def test_every_python_file_renders_as_black_would_format_it(tmp_path, style, placement, api):
+    """Rendered without black, every file is already black's: the generator can skip it."""
+    from scaffold.files import Render
+    from scaffold.generators.lenet import lenet_files, lenet_options
+    from scaffold.render import render_text
+
+    options = lenet_options(tmp_path / "proj", None, style, placement, api)
+    items = [i for i in lenet_files(options) if isinstance(i, Render) and i.path.suffix == ".py"]
+    assert len(items) == len([f for f in EXPECTED_FILES if f.endswith(".py")])
+    for item in items:
+        text = render_text(item.template, dict(item.context), item.search)
+        assert black.format_str(text, mode=black.Mode()) == text, item.path
+
+
 def test_every_python_file_parses_and_is_black_formatted(project):
     for path in project.rglob("*.py"):
         source = path.read_text()

@@ -2,7 +2,9 @@ import pytest
 
 from scaffold.errors import UsageProblem
 from scaffold.names import parse_name
-from scaffold.options import ACTIVATIONS, KINDS, Kind, LayerOptions, Placement, WeightApi
+from scaffold.kinds import builtin_kinds
+from scaffold.kinds.schema import ACTIVATIONS
+from scaffold.options import LayerOptions, Placement, WeightApi
 
 NAME = parse_name("Probe")
 
@@ -13,16 +15,17 @@ def create(**kwargs):
 
 def test_defaults_are_a_blank_layer_built_in_build_with_add_weight():
     options = create()
-    assert options.kind is Kind.BLANK
+    assert options.kind.name == "blank"
     assert options.placement is Placement.BUILD
     assert options.weight_api is WeightApi.ADD_WEIGHT
     assert dict(options.hyperparameters) == {"use_bias": True}
 
 
-@pytest.mark.parametrize("kind", list(Kind))
+@pytest.mark.parametrize("kind", builtin_kinds(), ids=lambda kind: kind.name)
 def test_every_kind_gets_exactly_its_own_defaults(kind):
-    options = create(kind=kind.value)
-    assert dict(options.hyperparameters) == dict(KINDS[kind].defaults)
+    options = create(kind=kind.name)
+    declared = {name: option.default for name, option in kind.spec.options.items()}
+    assert dict(options.hyperparameters) == declared
 
 
 def test_given_hyperparameters_override_defaults():

@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ScaffoldError
-from ..files import Item, Register, Render, stage
+from ..files import Item, Register, Render
 from ..kinds.arguments import ARGUMENT_TYPES
 from ..kinds.expressions import expectations
 from ..kinds.arguments import constructor
 from ..options import LayerOptions, Placement
-from ..plan import Plan, display
+from ..plan import display
 from ..render import docstring_text, templates_dir
 
 TEST_TEMPLATE = "layer/test_layer.py.jinja"
@@ -317,7 +317,3 @@ def layer_files(
     if target.package_init is not None:
         items.append(Register(target.package_init, name.module_name, name.class_name))
     return items
-
-
-def layer_plan(options: LayerOptions, target: LayerTarget) -> Plan:
-    return stage(target.root, layer_files(options, target))

@@ -3,7 +3,7 @@
 The project tree lives in templates/lenet/ (file and directory names may hold
 `{{ package }}`; every file ends in `.jinja`). Its custom layers are not in
 that tree: they are rendered by the `scaffold layer` generator, through
-`add_layer`, so a project's layers and a lone `scaffold layer` are one code.
+`layer_files`, so a project's layers and a lone `scaffold layer` are one code.
 """
 
 from __future__ import annotations
@@ -18,10 +18,9 @@ from typing import Any
 from .. import __version__
 from ..errors import UsageProblem
 from ..names import RESERVED, parse_name
-from ..pysource import literal
-from ..files import Item, Render, stage
+from ..pysource import call, literal
+from ..files import Item, Render
 from ..options import LayerOptions, Placement, WeightApi
-from ..plan import Plan
 from ..render import templates_dir
 from .layer import LayerTarget, layer_files
 
@@ -146,11 +145,13 @@ def _architecture(options: LenetOptions) -> list[dict[str, Any]]:
         arguments = dict(arguments)
         if options.placement is Placement.INIT:
             arguments = {input_args[cls]: input_size, **arguments}
-        rendered = ", ".join(
+        arguments["name"] = layer_name
+        rendered = [
             f"{key}={value if value == 'num_classes' else literal(value)}"
             for key, value in arguments.items()
-        )
-        rows.append({"name": layer_name, "cls": cls, "module": modules[cls], "arguments": rendered})
+        ]
+        code = "\n".join(call(cls, rendered, indent=8, trailing=","))
+        rows.append({"name": layer_name, "cls": cls, "module": modules[cls], "code": code})
     return rows
 
 
@@ -186,7 +187,3 @@ def lenet_files(options: LenetOptions) -> list[Item]:
     for layer_options in _layer_options(options):
         items += layer_files(layer_options, layers_target)
     return items
-
-
-def lenet_plan(options: LenetOptions) -> Plan:
-    return stage(options.directory, lenet_files(options))

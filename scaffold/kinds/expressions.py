@@ -33,7 +33,7 @@ def evaluate(spec: KindSpec, table: tuple, key: str, expression: str, names: Map
 
     try:
         compiled = _environment().compile_expression(expression, undefined_to_none=False)
-        return compiled(**names)
+        return _defined(compiled(**names))
     except jinja2.TemplateSyntaxError as error:
         problem = f"not a valid expression ({error.message})"
     except jinja2.UndefinedError as error:
@@ -41,6 +41,19 @@ def evaluate(spec: KindSpec, table: tuple, key: str, expression: str, names: Map
     except Exception as error:  # e.g. a division by zero for these option values
         problem = f"failed for {dict(names)}: {type(error).__name__}: {error}"
     raise spec.fields.fail(table, key, problem)
+
+
+def _defined(value: Any) -> Any:
+    """`value`, or the UndefinedError of an undefined name inside it (a tuple
+    such as `(channel,)` holds an Undefined without raising)."""
+    import jinja2
+
+    if isinstance(value, jinja2.Undefined):
+        value._fail_with_undefined_error()
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            _defined(item)
+    return value
 
 
 def refuse(spec: KindSpec, values: Mapping[str, Any], input_dim: int | None) -> None:

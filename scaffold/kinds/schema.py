@@ -151,7 +151,10 @@ class SharedOption:
         by_value: dict[str, list[str]] = {}
         for kind, value in shown:
             by_value.setdefault(value, []).append(kind)
-        return ", ".join(f"{value} for {', '.join(kinds)}" for value, kinds in by_value.items())
+        separator = "; " if any(len(kinds) > 1 for kinds in by_value.values()) else ", "
+        return separator.join(
+            f"{value} for {', '.join(kinds)}" for value, kinds in by_value.items()
+        )
 
     def help_text(self) -> str:
         return f"{self.spec.help} ({', '.join(self.kinds)}) [default: {self.default_text()}]"
