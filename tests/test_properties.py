@@ -40,7 +40,7 @@ options = st.fixed_dictionaries(
         "weights-in": maybe(st.sampled_from(["build", "init", "call"])),
         "weight-api": maybe(st.sampled_from(["add_weight", "variable", "tf.Variable"])),
         "input-dim": maybe(st.integers(-2, 70_000)),
-        "description": maybe(st.text(max_size=60)),
+        "description": maybe(st.text(max_size=300)),
         **{name: maybe(any_values(shared.spec)) for name, shared in SHARED.items()},
     }
 )
@@ -86,7 +86,9 @@ def test_every_combination_renders_clean_code_or_writes_nothing(values, dynamic)
                 assert black.format_str(source, mode=black.Mode()) == source
             if values["description"] is not None:
                 module_doc = ast.get_docstring(ast.parse(files[0].read_text()))
-                assert values["description"].strip().rstrip(".") in module_doc.replace("\\\\", "\\")
+                # the docstring wraps long text between words: compare the words
+                words = " ".join(values["description"].strip().rstrip(".").split(" "))
+                assert " ".join(words.split()) in " ".join(module_doc.split())
                 # the description is inert: the module holds exactly its docstring,
                 # two imports and one class
                 body = ast.parse(files[0].read_text()).body

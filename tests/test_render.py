@@ -119,3 +119,20 @@ def test_composite_builds_its_sublayers_with_the_layers_dtype_policy():
         assert sublayer in source
     assert "self.bn(outputs, training=training)" in source
     assert "from keras import ops" not in source  # it uses no op of its own
+
+
+@pytest.mark.parametrize("length", [1, 24, 40, 64])
+def test_names_of_any_length_give_exactly_what_black_gives(length):
+    """A long class, module or package name can push a line past black's width:
+    such output goes through black, so what is written is always black's."""
+    from scaffold.kinds import builtin_kinds
+    from scaffold.render import format_python
+
+    name = "L" + "x" * (length - 1)
+    package = "p" + "k" * (length - 1)
+    for kind in builtin_kinds():
+        options = options_for(name, ["--kind", kind.name])
+        for text in rendered(options, package=package):
+            assert format_python(text, "x.py", exact=True) == black.format_str(
+                text, mode=black.Mode()
+            ), (kind.name, length)

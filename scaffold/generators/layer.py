@@ -136,18 +136,28 @@ def test_expectations(options: LayerOptions) -> dict[str, Any]:
 # -- rendering -------------------------------------------------------------------------
 
 
-def _paragraph(text: str) -> str:
-    """Docstring prose, escaped and wrapped to fit black's width once indented."""
-    return "\n".join(
-        textwrap.wrap(
-            docstring_text(text),
-            width=72,
-            initial_indent="    ",
-            subsequent_indent="    ",
-            break_long_words=False,
-            break_on_hyphens=False,
-        )
+def _wrap(text: str, width: int, first: str = "", indent: str = "") -> str:
+    """Docstring prose, escaped and wrapped between words to `width` columns."""
+    lines = textwrap.wrap(
+        docstring_text(text),
+        width=width,
+        initial_indent=first,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
     )
+    return "\n".join(lines)[len(first) :]
+
+
+def _paragraph(text: str) -> str:
+    """A paragraph of the class docstring (indented by 4, 76 columns)."""
+    return "    " + _wrap(text, 76, "    ", "    ")
+
+
+def _module_docstring(class_name: str, summary: str) -> str:
+    """The module docstring, `Name: summary`, wrapped so that no line (the
+    quotes included) outgrows black's width."""
+    return '"""' + _wrap(f"{class_name}: {summary}", 85, '"""') + '"""'
 
 
 def _sentence(text: str) -> str:
@@ -168,11 +178,14 @@ def _paragraphs(options: LayerOptions) -> list[str]:
 def layer_context(options: LayerOptions, registration_package: str) -> dict[str, Any]:
     spec = options.spec
     arguments = spec.arguments_for(options.hyperparameters, options.input_dim)
+    summary = _sentence(options.description) if options.description else spec.summary
     return {
         "class_name": options.name.class_name,
         "module_name": options.name.module_name,
         "package": registration_package,
-        "summary": _sentence(options.description) if options.description else spec.summary,
+        "summary": summary,
+        "module_docstring": _module_docstring(options.name.class_name, summary),
+        "summary_docstring": _wrap(summary, 88, '    """', "    "),
         "kind": options.kind.name,
         "init": options.placement is Placement.INIT,
         "placement": options.placement.value,
