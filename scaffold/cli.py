@@ -16,7 +16,7 @@ from .errors import ScaffoldError, UsageProblem
 from .options import Placement, WeightApi
 from .plan import Plan, Status, display, ensure_directory_target
 
-from .kinds.registry import DEFAULT_KIND
+from .kinds import DEFAULT_KIND
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -77,6 +77,14 @@ weights_in_option = click.option(
     help="Where custom layers create their weights: in build() from the input shape, or "
     "in __init__ from the input size (the layer is built at construction).",
 )
+format_option = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Human output, or JSON for machines.",
+)
 weight_api_option = click.option(
     "--weight-api",
     type=_choice(WeightApi),
@@ -125,7 +133,7 @@ class LayerCommand(click.Command):
         return super().parse_args(ctx, args)
 
     def _kinds(self, ctx):
-        from .kinds import builtin_kinds, builtin_names, resolve
+        from .kinds.registry import builtin_kinds, builtin_names, resolve
 
         if "scaffold.kinds" not in ctx.meta:
             kinds = builtin_kinds()
@@ -261,13 +269,7 @@ def layer(
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, metavar="[PATH]...")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-)
+@format_option
 def kinds(paths, output_format):
     """List every layer kind: built-in, from pyproject.toml, from installed kind packs.
 
@@ -282,7 +284,7 @@ def kinds(paths, output_format):
                                                     in your project's pyproject.toml
       entry points in the group "scaffold.kinds"    kind packs installed with pip
     """
-    from .kinds import all_kinds
+    from .kinds.registry import all_kinds
     from .kinds.listing import kinds_json, kinds_text
 
     found = all_kinds(tuple(paths))
@@ -420,13 +422,7 @@ def _parse_shape(text: str | None):
     metavar="B,...,C",
     help="Input shape with batch, e.g. 4,8,8,3. " "[default: tries 4,16 then 4,8,8,16]",
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-)
+@format_option
 def check(targets, config, arguments, input_shape, output_format):
     """Check custom Keras layers against the Keras 3 pitfalls, by running them.
 

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from .errors import UsageProblem
-from .kinds import DEFAULT_KIND, Kind, builtin_kinds, resolve
-from .kinds.schema import OptionSpec
-from .kinds.spec import KindSpec
+from .kinds import DEFAULT_KIND
 from .names import LayerName
+
+if TYPE_CHECKING:  # the kinds are loaded when a layer is made, not to parse --help
+    from .kinds.registry import Kind
+    from .kinds.spec import KindSpec
 
 
 class Placement(str, enum.Enum):
@@ -31,7 +33,7 @@ class WeightApi(str, enum.Enum):
     VARIABLE = "variable"  # keras.Variable(...): Keras 3's tf.Variable
 
 
-INPUT_DIM = OptionSpec("input_dim", "int", None, "", min=1, max=65536)
+INPUT_DIM_RANGE = (1, 65536)
 
 
 def _choice(value: str, enum_type: type[enum.Enum], flag: str) -> Any:
@@ -94,6 +96,10 @@ class LayerOptions:
 
         Raises UsageProblem naming the first offending option.
         """
+        from .kinds.expressions import refuse
+        from .kinds.registry import Kind, builtin_kinds, resolve
+        from .kinds.schema import OptionSpec
+
         kind = kind if isinstance(kind, Kind) else resolve(kind)
         placement = _choice(placement, Placement, "--weights-in")
         spec = kind.spec
@@ -118,7 +124,7 @@ class LayerOptions:
                 continue
             option = spec.options.get(hp)
             if option is None:
-                flag = OptionSpec(hp, "bool", None, "").flag
+                flag = "--" + hp.replace("_", "-")
                 takes = ", ".join(o.flag for o in spec.options.values()) or "none"
                 raise UsageProblem(
                     f"{flag} does not apply to --kind {kind.name} (it takes: {takes})"
@@ -131,14 +137,12 @@ class LayerOptions:
                     "--weights-in init creates the weights in __init__, before any "
                     "input is seen: give the input size with --input-dim"
                 )
-            input_dim = INPUT_DIM.check(input_dim)
+            input_dim = OptionSpec("input_dim", "int", None, "", *INPUT_DIM_RANGE).check(input_dim)
         elif input_dim is not None:
             raise UsageProblem(
                 "--input-dim only applies to --weights-in init; with build placement "
                 "the input size is read from input_shape"
             )
-
-        from .kinds.expressions import refuse
 
         refuse(spec, hyperparameters, input_dim)
         if description is not None:

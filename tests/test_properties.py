@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from scaffold.cli import main
-from scaffold.kinds import builtin_kinds
+from scaffold.kinds.registry import builtin_kinds
 from scaffold.kinds.schema import merge
 from strategies import any_values, flag_args, valid_values
 

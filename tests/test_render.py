@@ -125,7 +125,7 @@ def test_composite_builds_its_sublayers_with_the_layers_dtype_policy():
 def test_names_of_any_length_give_exactly_what_black_gives(length):
     """A long class, module or package name can push a line past black's width:
     such output goes through black, so what is written is always black's."""
-    from scaffold.kinds import builtin_kinds
+    from scaffold.kinds.registry import builtin_kinds
     from scaffold.render import format_python
 
     name = "L" + "x" * (length - 1)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 
-from scaffold.kinds import builtin_kinds
+from scaffold.kinds.registry import builtin_kinds
 from strategies import flag_args
 
 EXAMPLE_KIND = "examples/kinds/rms-norm"  # the README's worked example of a user kind

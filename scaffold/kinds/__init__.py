@@ -5,9 +5,9 @@
 
 registry.py finds kinds, schema.py turns their options into one schema (Click
 options, validation, docs), arguments.py gives each constructor-argument type
-its meaning in generated code, expressions.py evaluates a spec's expressions.
+its meaning in generated code, expressions.py evaluates a spec's expressions,
+listing.py and docs.py show them. This module stays empty of imports, so that
+`scaffold --help` loads none of it.
 """
 
-from .registry import DEFAULT_KIND, Kind, all_kinds, builtin_kinds, builtin_names, resolve
-
-__all__ = ["DEFAULT_KIND", "Kind", "all_kinds", "builtin_kinds", "builtin_names", "resolve"]
+DEFAULT_KIND = "blank"

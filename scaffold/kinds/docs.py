@@ -11,7 +11,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .registry import DEFAULT_KIND, builtin_kinds
+from . import DEFAULT_KIND
+from .registry import builtin_kinds
 from .schema import merge, options_table
 
 INPUTS = {"features": "`(batch, ..., C)`", "images": "`(batch, H, W, C)`"}

@@ -25,7 +25,6 @@ from ..plan import display
 from .spec import NAME, SPEC_FILE, TEMPLATE_FILE, KindSpec, load_spec
 
 ENTRY_POINT_GROUP = "scaffold.kinds"
-DEFAULT_KIND = "blank"
 
 
 @dataclass(frozen=True)
