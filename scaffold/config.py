@@ -8,9 +8,8 @@ one line naming the key and the file.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .tomlfile import Fields, describe, load
 
@@ -21,8 +20,7 @@ KEYS: dict[str, tuple[type, str]] = {
 TABLE = ("tool", "scaffold")
 
 
-@dataclass(frozen=True)
-class ToolConfig:
+class ToolConfig(NamedTuple):
     path: Path  # the pyproject.toml
     values: dict[str, Any]  # only the keys it sets
 

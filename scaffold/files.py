@@ -9,27 +9,24 @@ at once; nothing is decided while rendering, nothing is written while deciding.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Union
+from typing import Any, Iterable, Mapping, NamedTuple, Union
 
 from .plan import Plan
 
 
-@dataclass(frozen=True)
-class Render:
+class Render(NamedTuple):
     """A file rendered from a template."""
 
     path: Path
     template: str  # its name for the Jinja loader
-    context: Mapping[str, Any] = field(hash=False)
+    context: Mapping[str, Any]
     search: Path | None = None  # a user's kind folder, searched before templates/
     exact: bool = True  # a built-in template: its output is already black's
     origin: str = ""  # who owns the template, for errors ("kind rms-norm: ")
 
 
-@dataclass(frozen=True)
-class Register:
+class Register(NamedTuple):
     """Import a layer class in a package's `__init__.py` and list it in `__all__`."""
 
     init: Path

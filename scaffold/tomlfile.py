@@ -88,12 +88,12 @@ class Fields:
 
     def fail(self, table: tuple, key: str | None, problem: str) -> TomlProblem:
         field = _field_name(table, key)
-        return TomlProblem(f"{self.where(table, key)}: {field}: {problem}")
+        return TomlProblem(f"{self.where(table, key)}: {field + ': ' if field else ''}{problem}")
 
 
 def _field_name(table: tuple, key: str | None) -> str:
     if not table:
-        return key or "file"
+        return key or ""
     names = [str(p) for p in table if not isinstance(p, int)]
     index = next((p for p in table if isinstance(p, int)), None)
     shown = f"[[{'.'.join(names)}]] #{index + 1}" if index is not None else f"[{'.'.join(names)}]"

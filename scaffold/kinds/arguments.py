@@ -11,8 +11,7 @@ cannot miss an argument. What each type means is decided here, in one table.
 from __future__ import annotations
 
 import textwrap
-from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 from ..pysource import dict_entry, literal, raise_value_error
 from .schema import ACTIVATIONS
@@ -38,8 +37,7 @@ def _pair(value: Any) -> bool:
     )
 
 
-@dataclass(frozen=True)
-class ArgumentType:
+class ArgumentType(NamedTuple):
     summary: str  # the values it takes, for docs and messages
     option_types: tuple[str, ...]  # option types that may give its value
     accepts: Callable[[Any], bool]  # a value written in kind.toml (a default, a test value)
@@ -49,7 +47,7 @@ class ArgumentType:
     serialise: str = "self.{name}"  # the value get_config returns
     none_default: bool = False  # without a declared default, the default is None
     helper: str = ""  # a module-level helper of templates/kinds/_macros.jinja it calls
-    convert: Callable[[Any], Any] = field(default=lambda value: value)  # TOML -> Python
+    convert: Callable[[Any], Any] = lambda value: value  # TOML -> Python
 
 
 ARGUMENT_TYPES: dict[str, ArgumentType] = {
@@ -148,8 +146,7 @@ BASE_LAYER_ARGUMENTS = {"activity_regularizer": "regularizer"}
 DOC_WIDTH = 80  # docstring lines, as Keras wraps them
 
 
-@dataclass(frozen=True)
-class Argument:
+class Argument(NamedTuple):
     """One constructor argument of a generated layer, its default resolved."""
 
     name: str
@@ -207,8 +204,7 @@ class Argument:
         return dict_entry(self.name, self._fill(self.kind.serialise), indent)
 
 
-@dataclass(frozen=True)
-class Constructor:
+class Constructor(NamedTuple):
     """The pieces of `__init__`, its docstring and `get_config`, laid out for the
     macros at the indentation they are printed at."""
 

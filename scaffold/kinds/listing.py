@@ -9,13 +9,6 @@ from ..plan import display
 from .registry import Kind
 
 
-def _flag(option) -> str:
-    if option.type == "choice":
-        return f"{option.flag} {'|'.join(option.choices)}"
-    metavar = {"int": "N", "float": "X", "activation": "NAME"}.get(option.type)
-    return f"{option.flag} {metavar}" if metavar else option.flags
-
-
 def kinds_text(kinds: list[Kind]) -> str:
     lines = []
     for kind in kinds:
@@ -25,9 +18,9 @@ def kinds_text(kinds: list[Kind]) -> str:
         lines.append(f"{kind.name} ({where})")
         lines += textwrap.wrap(kind.spec.summary, 88, initial_indent="  ", subsequent_indent="  ")
         options = list(kind.spec.options.values())
-        width = max((len(_flag(o)) for o in options), default=0)
+        width = max((len(o.usage) for o in options), default=0)
         for option in options:
-            lines.append(f"    {_flag(option):{width}}  default: {option.shown(option.default)}")
+            lines.append(f"    {option.usage:{width}}  default: {option.shown(option.default)}")
         if not options:
             lines.append("    (no options)")
     return "\n".join(lines) + "\n"

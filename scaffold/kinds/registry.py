@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import functools
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from ..errors import UsageProblem
 from ..plan import display
@@ -27,8 +27,7 @@ from .spec import NAME, SPEC_FILE, TEMPLATE_FILE, KindSpec, load_spec
 ENTRY_POINT_GROUP = "scaffold.kinds"
 
 
-@dataclass(frozen=True)
-class Kind:
+class Kind(NamedTuple):
     """A loaded kind: its name, its folder, where it came from, and its spec."""
 
     name: str

@@ -9,8 +9,7 @@ the values given, the README's option table and the test suite's strategies.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Iterable, NamedTuple
 
 from ..errors import UsageProblem
 
@@ -51,8 +50,7 @@ OPTION_TYPES: dict[str, tuple[str, ...]] = {
 METAVARS = {"int": "N", "float": "X", "activation": "NAME"}
 
 
-@dataclass(frozen=True)
-class OptionSpec:
+class OptionSpec(NamedTuple):
     """One hyperparameter of one kind, as its kind.toml declares it."""
 
     name: str  # a Python name: the Click parameter and the template variable
@@ -74,6 +72,13 @@ class OptionSpec:
             return self.flag
         off = self.name[len("use_") :] if self.name.startswith("use_") else self.name
         return f"{self.flag}/--no-{off.replace('_', '-')}"
+
+    @property
+    def usage(self) -> str:
+        """How the option is written: `--units N`, `--padding valid|same`, `--use-bias/--no-bias`."""
+        if self.type == "choice":
+            return f"{self.flag} {'|'.join(self.choices)}"
+        return f"{self.flag} {METAVARS[self.type]}" if self.type in METAVARS else self.flags
 
     def check(self, value: Any) -> Any:
         """The value, validated and normalised; UsageProblem names the flag."""
@@ -127,8 +132,7 @@ def _number(value: Any) -> str:
     return str(value)
 
 
-@dataclass(frozen=True)
-class SharedOption:
+class SharedOption(NamedTuple):
     """One option of `scaffold layer`: every kind that declares the name shares it."""
 
     spec: OptionSpec  # the first declaration: type, help
@@ -181,7 +185,7 @@ def merge(kinds: Iterable) -> dict[str, SharedOption]:
             choices = tuple(dict.fromkeys((*shared.spec.choices, *option.choices)))
             spec = shared.spec
             if choices != spec.choices:
-                spec = OptionSpec(**{**spec.__dict__, "choices": choices})
+                spec = spec._replace(choices=choices)
             merged[option.name] = SharedOption(
                 spec, (*shared.defaults, (kind.name, option.default))
             )
@@ -212,13 +216,8 @@ def options_table(shared_options: Iterable[SharedOption]) -> str:
     rows = ["| option | kinds | default | meaning |", "| --- | --- | --- | --- |"]
     for shared in shared_options:
         spec = shared.spec
-        flag = spec.flags.replace("/", " / ")
-        if spec.type == "choice":
-            flag = f"{spec.flag} {'|'.join(shared.choices)}"
-        elif spec.type in METAVARS:
-            flag = f"{spec.flag} {METAVARS[spec.type]}"
         meaning = spec.help + (f" ({spec.range_text})" if spec.range_text else "")
-        flag = flag.replace("|", "\\|")  # a table cell: escape the pipes
+        flag = spec.usage.replace("/", " / ").replace("|", "\\|")  # pipes end table cells
         rows.append(
             f"| `{flag}` | {', '.join(shared.kinds)} | {shared.default_text()} | {meaning} |"
         )

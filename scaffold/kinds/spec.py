@@ -10,9 +10,8 @@ from __future__ import annotations
 import keyword
 import re
 import string
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 
 from ..tomlfile import Fields, describe, load
 from .arguments import ARGUMENT_TYPES, BASE_LAYER_ARGUMENTS, REQUIRED, Argument
@@ -34,16 +33,14 @@ NAME = re.compile(r"[a-z][a-z0-9_-]*")
 CHOICE = re.compile(r"[A-Za-z0-9_.+-]+")
 
 
-@dataclass(frozen=True)
-class RefuseRule:
+class RefuseRule(NamedTuple):
     """A combination of options the kind refuses, with the reason."""
 
     when: str  # an expression over the option values and `input_dim`
     message: str  # str.format text over the same names
 
 
-@dataclass(frozen=True)
-class ArgumentSpec:
+class ArgumentSpec(NamedTuple):
     name: str
     type: str
     doc: str
@@ -52,8 +49,7 @@ class ArgumentSpec:
     choices: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class KindSpec:
+class KindSpec(NamedTuple):
     """What a kind.toml declares."""
 
     path: Path  # the kind.toml
@@ -114,20 +110,19 @@ class _Reader:
                     table, key, f"unknown field (expected one of: {', '.join(sorted(allowed))})"
                 )
 
-    def get(self, data: dict, table: tuple, key: str, kind: type | tuple, required=True, what=""):
+    def get(self, data: dict, table: tuple, key: str, kind: type | tuple, required=True):
+        """`data[key]` if it has the Python type `kind` (TOML's true is no number)."""
         if key not in data:
             if required:
-                self.fail(table, None if table else key, f"missing field `{key}`")
+                self.fail(table, None, f"missing field `{key}`")
             return None
         value = data[key]
-        if isinstance(value, bool) and kind in (int, float, (int, float)):
-            self.fail(table, key, f"expected {what or _what(kind)}, got {describe(value)}")
-        if not isinstance(value, kind):
-            self.fail(table, key, f"expected {what or _what(kind)}, got {describe(value)}")
+        if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+            self.fail(table, key, f"expected {_what(kind)}, got {describe(value)}")
         return value
 
     def text(self, data: dict, table: tuple, key: str, required=True) -> str | None:
-        value = self.get(data, table, key, str, required, "a string")
+        value = self.get(data, table, key, str, required)
         if value is not None and not value.strip():
             self.fail(table, key, "is empty")
         return value.strip() if value is not None else None
@@ -140,11 +135,8 @@ class _Reader:
 
 
 def _what(kind) -> str:
-    names = {str: "a string", bool: "true or false", int: "an integer", dict: "a table"}
-    names[list] = "an array"
-    if isinstance(kind, tuple):
-        return "a number"
-    return names.get(kind, kind.__name__)
+    names = {str: "a string", bool: "true or false", int: "an integer", list: "an array"}
+    return "a number" if isinstance(kind, tuple) else names.get(kind, "a table")
 
 
 def load_spec(folder: Path) -> KindSpec:
