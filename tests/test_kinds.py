@@ -356,3 +356,13 @@ def test_the_readme_tables_are_generated_from_the_specs():
         assert begin in readme, f"README lacks the {name} table"
         shown = readme.split(begin, 1)[1].split(end, 1)[0]
         assert shown == table, f"README's {name} table is stale: python -m scaffold.kinds.docs"
+
+
+def test_the_readme_shows_the_worked_example_as_it_is():
+    import tomllib
+
+    readme = (REPO / "README.md").read_text().split("## Write your own kind", 1)[1]
+    spec = re.search(r"```toml\n(.*?)```", readme, re.S).group(1)
+    assert tomllib.loads(spec) == tomllib.loads((EXAMPLE / "kind.toml").read_text())
+    template = re.search(r"```jinja\n(.*?)```", readme, re.S).group(1)
+    assert template == (EXAMPLE / "layer.py.jinja").read_text()
