@@ -139,10 +139,9 @@ class LayerCommand(click.Command):
             kinds = builtin_kinds()
             asked = ctx.meta.get("scaffold.kind", DEFAULT_KIND)
             if asked not in builtin_names():
-                try:
-                    kinds.append(resolve(asked))
-                except ScaffoldError:
-                    pass  # reported, with its reason, when the options are validated
+                # A kind that cannot be loaded is the first thing to report, before
+                # its options (unknown without it) are parsed.
+                kinds.append(resolve(asked))
             ctx.meta["scaffold.kinds"] = kinds
         return ctx.meta["scaffold.kinds"]
 

@@ -153,6 +153,15 @@ def test_a_malformed_spec_is_one_line_naming_file_line_and_field(
     assert tree_snapshot(tmp_path) == before
 
 
+def test_a_broken_kind_is_reported_before_its_options_are_read(cli, kind):
+    edit(kind / "kind.toml", 'input = "features"', 'input = "sequence"')
+    result = cli("layer", "Norm", "--kind", kind, "--epsilon", "0.01")
+    assert result.exit_code == 2
+    assert 'input: "sequence" is not one of' in result.stderr
+    result = cli("layer", "Norm", "--kind", "lstm", "--units", "3")
+    assert result.exit_code == 2 and "--kind 'lstm' is not one of: blank," in result.stderr
+
+
 def test_a_spec_expression_with_an_undefined_name_is_refused_at_use(cli, kind, tmp_path):
     spec = kind / "kind.toml"
     edit(spec, 'trainable = "[(channels,)]"', 'trainable = "[(channel,)]"')
