@@ -368,7 +368,10 @@ def test_the_readme_tables_are_generated_from_the_specs():
 
 
 def test_the_readme_shows_the_worked_example_as_it_is():
-    import tomllib
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
 
     readme = (REPO / "README.md").read_text().split("## Write your own kind", 1)[1]
     spec = re.search(r"```toml\n(.*?)```", readme, re.S).group(1)
