@@ -34,6 +34,10 @@ def cli() -> None:
     spec and a template): the tool ships some, and your own work the same
     way (`scaffold kinds` lists them all).
 
+    Generating needs nothing heavy. Running models (`scaffold check`,
+    `scaffold lenet --train`) needs TensorFlow: pip install
+    'scaffold-keras[tensorflow]'.
+
     \b
     Examples:
       scaffold layer Scale
