@@ -13,6 +13,10 @@ machine inflates much less. cookiecutter is not a dependency of scaffold: it is 
 benchmarks/.venv on first use. Results are also written as JSON.
 
     python benchmarks/generator_latency.py [--runs 15] [--json benchmarks/results/latency.json]
+        [--baseline path/to/another/scaffold]
+
+--baseline adds the same cold rows for another scaffold executable (an older
+version, say), measured in the same run.
 """
 
 from __future__ import annotations
@@ -75,6 +79,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--json", type=Path, default=HERE / "results" / "latency.json")
+    parser.add_argument("--baseline", help="another scaffold executable to time beside")
     args = parser.parse_args()
 
     scaffold = scaffold_command()
@@ -122,6 +127,20 @@ def main() -> None:
         "scaffold lenet NEWDIR (cold)": (
             lambda d: [*scaffold, "lenet", str(d / fresh("lenet")), "--name", "lenet5"],
             cold,
+        ),
+        **(
+            {
+                "baseline: scaffold layer NEWNAME (cold)": (
+                    lambda d: [args.baseline, "layer", fresh("Layer"), "-o", str(d)],
+                    cold,
+                ),
+                "baseline: scaffold lenet NEWDIR (cold)": (
+                    lambda d: [args.baseline, "lenet", str(d / fresh("lenet")), "--name", "p"],
+                    cold,
+                ),
+            }
+            if args.baseline
+            else {}
         ),
         "repeated: scaffold layer X, same command (warm cache)": (
             lambda d: [*scaffold, "layer", "X", "-o", str(d / "same"), "--force"],
