@@ -91,10 +91,11 @@ def expectations(
             names[key] = input_dim
         else:
             names[key] = evaluate(spec, ("test",), key, expression, names)
+    declared = dict(spec.test)
     for key in ("channels", "side"):
-        if key in names and key in dict(spec.test):
+        if key in declared:
             _shape(spec, key, (names[key],))
-    if "input_shape" in dict(spec.test):
+    if "input_shape" in declared:
         sample = _shape(spec, "input_shape", names["input_shape"])
     elif spec.input == "images":
         sample = (names["side"], names["side"], names["channels"])
@@ -103,7 +104,7 @@ def expectations(
     output = _shape(spec, "output_shape", names["output_shape"])
     weights = {}
     for key in ("trainable", "non_trainable"):
-        shapes = names.get(key, [])
+        shapes = names[key] if key in declared else []
         if not isinstance(shapes, (list, tuple)):
             raise spec.fields.fail(("test",), key, f"gave {shapes!r}: expected a list of shapes")
         weights[key] = sorted(_shape(spec, key, shape) for shape in shapes)
