@@ -17,9 +17,8 @@ from typing import Any
 
 from ..errors import ScaffoldError
 from ..files import Item, Register, Render
-from ..kinds.arguments import ARGUMENT_TYPES
+from ..kinds.arguments import ARGUMENT_TYPES, constructor
 from ..kinds.expressions import expectations
-from ..kinds.arguments import constructor
 from ..options import LayerOptions, Placement
 from ..plan import display
 from ..render import docstring_text, templates_dir
