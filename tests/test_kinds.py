@@ -378,3 +378,18 @@ def test_the_readme_shows_the_worked_example_as_it_is():
     assert tomllib.loads(spec) == tomllib.loads((EXAMPLE / "kind.toml").read_text())
     template = re.search(r"```jinja\n(.*?)```", readme, re.S).group(1)
     assert template == (EXAMPLE / "layer.py.jinja").read_text()
+
+
+def test_a_kind_pack_that_does_not_load_is_named_in_one_line(tmp_path):
+    site = tmp_path / "site"
+    install_kind_pack(site)
+    (site / "team_kinds-1.2.dist-info" / "entry_points.txt").write_text(
+        "[scaffold.kinds]\nteam = team_kinds_gone\n"
+    )
+    env = {"PYTHONPATH": f"{REPO}:{site}"}
+    result = run_scaffold("kinds", cwd=tmp_path, env=env)
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert "kind pack team (team-kinds 1.2) (entry point team_kinds_gone) does not load" in line
+    # a built-in kind never looks at the packs
+    assert run_scaffold("layer", "X", "--kind", "dense", cwd=tmp_path, env=env).returncode == 0
