@@ -6,6 +6,7 @@ and black are only imported once a command actually renders something.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -54,13 +55,35 @@ def run_plan(plan: Plan, dry_run: bool, force: bool) -> None:
     """Show or commit a plan; conflicts refuse the whole run."""
     if dry_run:
         statuses = plan.statuses(force)
-        click.echo(plan.describe(statuses))
+        say(plan.describe(statuses))
         plan.refuse_conflicts(statuses)
-        click.echo("dry run: nothing was written")
+        say("dry run: nothing was written")
         return
-    for planned, status in plan.commit(force):
+    try:
+        statuses = plan.commit(force)
+    finally:
+        for note in plan.notes:
+            click.echo(f"scaffold: {note}", err=True)
+    report = []
+    for planned, status in statuses:
         suffix = " (unchanged)" if status is Status.IDENTICAL else ""
-        click.echo(f"{status.value:>9}  {display(planned.path)}{suffix}")
+        report.append(f"{status.value:>9}  {display(planned.path)}{suffix}")
+    try:
+        say("\n".join(report))
+    except OutputFailed as failed:
+        raise OutputFailed(f"{failed}; the files were written") from None
+
+
+class OutputFailed(ScaffoldError):
+    """Standard output cannot be written (a full device, a closed pipe)."""
+
+
+def say(text: str) -> None:
+    """Print to standard output; a failure to print is one line, not a traceback."""
+    try:
+        click.echo(text)
+    except OSError as error:
+        raise OutputFailed(f"cannot write to standard output ({error.strerror or error})") from None
 
 
 def _choice(enum_type) -> click.Choice:
@@ -247,7 +270,7 @@ def layer(
       scaffold layer Scale --dry-run
     """
     from .files import stage
-    from .generators.layer import layer_files, resolve_target
+    from .generators.layer import check_module_names, layer_files, resolve_target
     from .names import parse_name
     from .options import LayerOptions
 
@@ -267,6 +290,7 @@ def layer(
     if tests_dir is not None:
         ensure_directory_target(tests_dir, "tests directory")
     target = resolve_target(output_dir, tests_dir, with_tests=not no_tests)
+    check_module_names(target, options.name.module_name)
     run_plan(stage(target.root, layer_files(options, target)), dry_run, force)
 
 
@@ -291,11 +315,11 @@ def kinds(paths, output_format):
     from .kinds.listing import kinds_json, kinds_text
 
     found = all_kinds(tuple(paths))
-    click.echo(kinds_json(found) if output_format == "json" else kinds_text(found), nl=False)
+    say((kinds_json(found) if output_format == "json" else kinds_text(found)).rstrip("\n"))
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("directory", type=click.Path(path_type=Path))
+@click.argument("directory")
 @click.option("--name", help="Python package name. [default: from DIRECTORY]")
 @click.option(
     "--style",
@@ -346,6 +370,10 @@ def lenet(
     """
     from .files import stage
     from .generators.lenet import lenet_files, lenet_options
+
+    if not directory.strip():
+        raise UsageProblem("DIRECTORY is empty; give the new project's directory, e.g. lenet5")
+    directory = Path(directory)
 
     # --data-dir is made absolute: training runs inside the project directory.
     train_options = {
@@ -466,26 +494,75 @@ def _one_line(message: str) -> str:
     return " ".join(message.split())
 
 
+def _fail(message: str, code: int) -> None:
+    try:
+        click.echo(message, err=True)
+    except OSError:
+        pass  # standard error is gone too: the exit code says it
+    sys.exit(code)
+
+
+def _os_error(error: OSError) -> str:
+    reason = error.strerror or str(error)
+    if error.filename is not None:
+        return f"{display(Path(os.fsdecode(error.filename)))}: {reason}"
+    return reason
+
+
+def _text_streams_never_fail() -> None:
+    """Characters the terminal's encoding lacks (a C or Latin-1 locale) are
+    written as escapes instead of failing the run."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+
+
+def _silence_stdout() -> None:
+    """After standard output failed, point it at /dev/null so that Python's own
+    flush at exit does not print a second error."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: every error is one line on stderr, never a traceback."""
+    _text_streams_never_fail()
     try:
-        code = cli.main(args=argv, prog_name="scaffold", standalone_mode=False)
+        os.getcwd()
+    except OSError:
+        _fail("scaffold: error: the current directory no longer exists; cd into one that does", 1)
+    try:
+        # make_context/invoke rather than cli.main: click's main answers Ctrl-C
+        # with a blank line of its own before any message.
+        arguments = sys.argv[1:] if argv is None else list(argv)
+        try:
+            with cli.make_context("scaffold", arguments) as context:
+                code = cli.invoke(context)
+        except click.exceptions.Exit as exit_:
+            code = exit_.exit_code
+        try:
+            sys.stdout.flush()
+        except OSError as error:
+            raise OutputFailed(f"cannot write to standard output ({error.strerror})") from None
     except click.UsageError as error:
         command = error.ctx.command_path if error.ctx else "scaffold"
-        click.echo(
-            f"{command}: error: {_one_line(error.format_message())} (see '{command} --help')",
-            err=True,
-        )
-        sys.exit(2)
+        _fail(f"{command}: error: {_one_line(error.format_message())} (see '{command} --help')", 2)
     except click.ClickException as error:
-        click.echo(f"scaffold: error: {_one_line(error.format_message())}", err=True)
-        sys.exit(error.exit_code)
-    except click.Abort:
-        click.echo("scaffold: aborted", err=True)
-        sys.exit(1)
+        _fail(f"scaffold: error: {_one_line(error.format_message())}", error.exit_code)
+    except (click.Abort, KeyboardInterrupt):
+        _fail("scaffold: interrupted", 130)
+    except OutputFailed as error:
+        _silence_stdout()
+        _fail(f"scaffold: error: {_one_line(str(error))}", 1)
     except ScaffoldError as error:
-        click.echo(f"scaffold: error: {_one_line(str(error))}", err=True)
-        sys.exit(error.exit_code)
+        _fail(f"scaffold: error: {_one_line(str(error))}", error.exit_code)
+    except OSError as error:
+        _silence_stdout()
+        _fail(f"scaffold: error: {_one_line(_os_error(error))}", 1)
     sys.exit(code if isinstance(code, int) else 0)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterable, Mapping, NamedTuple, Union
 
-from .plan import Plan
+from .plan import Plan, display
 
 
 class Render(NamedTuple):
@@ -39,7 +39,6 @@ Item = Union[Render, Register]
 
 def stage(root: Path, items: Iterable[Item]) -> Plan:
     """Render every item into a Plan rooted at `root`; nothing is written."""
-    from .generators.layer import registration_edit
     from .render import render_file
 
     plan = Plan(root)
@@ -55,8 +54,13 @@ def stage(root: Path, items: Iterable[Item]) -> Plan:
             )
             plan.add(item.path, text)
         else:
+            from .initedit import add_registration  # only needed for packages
+
+            label = display(item.init)
             plan.edit(
                 item.init,
-                lambda source, item=item: registration_edit(source, item.module, item.class_name),
+                lambda data, item=item, label=label: add_registration(
+                    data, item.module, item.class_name, label
+                ),
             )
     return plan

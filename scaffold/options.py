@@ -44,14 +44,58 @@ def _choice(value: str, enum_type: type[enum.Enum], flag: str) -> Any:
         raise UsageProblem(f"{flag} {value!r} is not one of: {allowed}") from None
 
 
+# Activations that normalize over the output's last axis, and the constant they
+# give when that axis has a single unit: whatever the input and the weights,
+# such a layer outputs the same value and no gradient reaches its weights.
+AXIS_NORMALIZING = {"softmax": "1", "log_softmax": "0"}
+
+
+def _check_trainable(spec: KindSpec, hyperparameters: Mapping[str, Any], input_dim) -> None:
+    """Refuse an activation that makes the output constant for this output width
+    (the kind's spec says what sets that width: an option, or the input's size)."""
+    if spec.output_width is None:
+        return
+    if spec.output_width == "input":
+        source, width = "input_dim", input_dim  # unknown (None) until build()
+    else:
+        source, width = spec.output_width, hyperparameters[spec.output_width]
+    for option in spec.options.values():
+        activation = hyperparameters[option.name] if option.type == "activation" else None
+        if activation in AXIS_NORMALIZING and width == 1:
+            raise UsageProblem(
+                f"{option.flag} {activation} normalizes over the output's last axis, which has "
+                f"one unit here (--{source.replace('_', '-')} 1): the output is always "
+                f"{AXIS_NORMALIZING[activation]} whatever the input and the weights, so the "
+                "layer cannot learn; give 2 or more, or use sigmoid for a single unit"
+            )
+
+
 MAX_DESCRIPTION = 300
+
+
+def _from_argv(text: str) -> str:
+    """Command-line text as the user typed it. Under a locale Python cannot read
+    (LC_ALL=C without UTF-8 mode, Latin-1...) bytes it could not decode arrive as
+    lone surrogates; they are decoded again as UTF-8, else refused."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8")
+    except UnicodeError:
+        raise UsageProblem(
+            "--description is not valid UTF-8 text; write it in UTF-8 or leave out "
+            "the characters that are not"
+        ) from None
 
 
 def _check_description(text: str) -> str:
     """One line of prose for the docstring. It is escaped when rendered, so any
     characters are safe; line breaks, control characters and overlong text are
     refused."""
-    text = text.strip()
+    text = _from_argv(text).strip()
     if not text:
         raise UsageProblem("--description is empty")
     if any(ord(c) < 32 or ord(c) == 127 for c in text) or len(text.splitlines()) > 1:
@@ -145,6 +189,7 @@ class LayerOptions:
             )
 
         refuse(spec, hyperparameters, input_dim)
+        _check_trainable(spec, hyperparameters, input_dim)
         if description is not None:
             description = _check_description(description)
         return cls(

@@ -143,7 +143,7 @@ def test_dry_run_writes_nothing(cli, tmp_path):
         (["lenet", "9lives"], "starts with a digit"),
         (["lenet", "x", "--name", "class"], "shadow"),
         (["lenet", "x", "--name", "keras"], "shadow"),
-        (["lenet", "x", "--name", "---"], "cannot make a Python package name"),
+        (["lenet", "x", "--name", "---"], "is not a Python package name"),
         (["lenet", "x", "--style", "fancy"], "'fancy' is not one of"),
         (["lenet", "x", "--weights-in", "call"], "'call' is not one of"),
         (["lenet", "x", "--epochs", "3"], "only apply with --train"),

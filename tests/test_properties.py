@@ -90,14 +90,12 @@ def test_every_combination_renders_clean_code_or_writes_nothing(values, dynamic)
                 words = " ".join(values["description"].strip().rstrip(".").split(" "))
                 assert " ".join(words.split()) in " ".join(module_doc.split())
                 # the description is inert: the module holds exactly its docstring,
-                # two imports and one class
+                # its imports, the kind's helpers and one class
                 body = ast.parse(files[0].read_text()).body
-                assert [type(node).__name__ for node in body] == [
-                    "Expr",
-                    "Import",
-                    "ImportFrom",
-                    "ClassDef",
-                ]
+                kinds = [type(node).__name__ for node in body]
+                assert kinds[0] == "Expr" and kinds[-1] == "ClassDef"
+                assert set(kinds[1:-1]) <= {"Import", "ImportFrom", "FunctionDef"}
+                assert all(n.name.startswith("_") for n in body if type(n) is ast.FunctionDef)
         else:
             assert code in (1, 2)
             assert files == []

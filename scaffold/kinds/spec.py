@@ -60,6 +60,7 @@ class KindSpec(NamedTuple):
     input_size_argument: str
     owns_weights: bool
     limitations: str
+    output_width: str | None  # the int option that sets the output's last axis, or "input"
     options: Mapping[str, OptionSpec]
     arguments: tuple[ArgumentSpec, ...]
     test: tuple[tuple[str, str], ...]  # (name, expression), in order
@@ -151,6 +152,7 @@ def load_spec(folder: Path) -> KindSpec:
         "input_size_argument",
         "owns_weights",
         "limitations",
+        "output_width",
         "options",
         "arguments",
         "test",
@@ -173,6 +175,12 @@ def load_spec(folder: Path) -> KindSpec:
         r.fail((), "input_size_argument", f"{input_size_argument!r} is also in [[arguments]]")
     test, test_arguments = _test(r, r.get(data, (), "test", dict), input_kind, arguments)
     refuse = _refuse(r, r.get(data, (), "refuse", list, required=False) or [], options)
+    output_width = r.text(data, (), "output_width", required=False)
+    if output_width is not None and output_width != "input":
+        if options.get(output_width, OptionSpec("", "", None, "")).type != "int":
+            r.fail(
+                (), "output_width", f'{describe(output_width)} is neither "input" nor an int option'
+            )
     if not (folder / TEMPLATE_FILE).is_file():
         raise r.fields.fail((), None, f"no {TEMPLATE_FILE} beside it") from None
     return KindSpec(
@@ -184,6 +192,7 @@ def load_spec(folder: Path) -> KindSpec:
         input_size_argument=input_size_argument,
         owns_weights=owns_weights,
         limitations=limitations,
+        output_width=output_width,
         options=options,
         arguments=arguments,
         test=test,
