@@ -357,9 +357,10 @@ def lenet(
     Its custom layers (Convolution for C1/C3/C5, Subsampling for S2/S4,
     FullyConnected for F6 and the output) come from the same templates as
     `scaffold layer`, each with its test; model.py builds LeNet-5 from them or
-    from keras.layers; data.py loads digits, MNIST or MNIST IDX files; train.py
-    trains and writes model.keras, history.json, metrics.json,
-    training_curves.png and TensorBoard logs.
+    from keras.layers; data.py loads digits, MNIST or MNIST IDX files; the
+    training package trains into runs/NAME/ (model.keras, history.json,
+    metrics.json, training_curves.png, TensorBoard logs) and resumes an
+    interrupted run; NAME-predict and NAME-export use the trained model.
 
     \b
     Examples:

@@ -55,6 +55,7 @@ ARCHITECTURE = (
     ("output", "FullyConnected", {"units": "num_classes", "activation": None}, 84),
 )
 
+
 # conv 5x5: 156 + 2,416 + 48,120; subsampling: 2 x 6 + 2 x 16; dense: 10,164 + 850
 PARAMETER_COUNT = 61_750
 
@@ -192,8 +193,9 @@ def _architecture(options: LenetOptions) -> list[dict[str, Any]]:
             f"{key}={value if value == 'num_classes' else literal(value)}"
             for key, value in arguments.items()
         ]
-        code = "\n".join(call(cls, rendered, indent=8, trailing=","))
-        rows.append({"name": layer_name, "cls": cls, "module": modules[cls], "code": code})
+        # laid out as black lays it out, at the 8 spaces model.py lists layers at
+        code = "\n".join(call(cls, rendered, indent=8, trailing=","))[8:]
+        rows.append({"name": layer_name, "cls": cls, "module": modules[cls], "call": code})
     return rows
 
 
