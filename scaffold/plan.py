@@ -144,11 +144,6 @@ class Plan:
     def paths(self) -> list[Path]:
         return [*self._generated, *self._edits]
 
-    @property
-    def generated(self) -> list[PlannedFile]:
-        """The files this plan generates whole (not edits of the user's files)."""
-        return [PlannedFile(path, data) for path, data in self._generated.items()]
-
     def _read(self, path: Path) -> bytes | None:
         """The file's bytes, None if it does not exist; refuses what is not a file."""
         _check_no_symlink(self.root, path)
