@@ -1,12 +1,14 @@
 """Generate-and-test: every supported layer variant is generated with the real
 CLI, then all the generated tests run in one pytest process per Keras backend
 (TensorFlow and JAX: one import each for the lot) and each variant's results
-are checked here."""
+are checked here. The variants include the README's worked example of a user
+kind, and a kind folder added to a copy of the built-in kinds (adding a kind is
+adding a folder, nothing else)."""
 
 from __future__ import annotations
 
 import json
-import os
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ElementTree
@@ -14,23 +16,27 @@ import xml.etree.ElementTree as ElementTree
 import pytest
 
 from helpers import REPO, contract_check_names, run_pytest, run_scaffold
-from scaffold.options import ACTIVATIONS, KINDS, Kind
-from variants import layer_variants, sampled_layer_variants
+from scaffold.kinds.registry import resolve
+from scaffold.kinds.schema import ACTIVATIONS
+from variants import EXAMPLE_KIND, layer_variants, sampled_layer_variants, user_kind_variants
 
 pytestmark = pytest.mark.tensorflow
 
-VARIANTS = layer_variants() + sampled_layer_variants()
+VARIANTS = layer_variants() + sampled_layer_variants() + user_kind_variants(REPO / EXAMPLE_KIND)
+ADDED_KIND = "rms-norm"  # copied into a copy of templates/kinds/ as a built-in kind
+ADDED_VARIANT = ("added_rms_norm", ["--kind", ADDED_KIND, "--epsilon", "0.01"])
 BACKENDS = ["tensorflow", "jax"]
 
 
 def expected_skips(args: list[str]) -> set[str]:
     """The checks that cannot apply to a variant: no weights in __init__ (build
-    placement), no sublayers (every kind but the composite)."""
+    placement), no sublayers (a kind that owns its weights)."""
     option = dict(zip(args, args[1:]))
     skips = set()
     if option.get("--weights-in", "build") == "build":
         skips.add("built-after-init")
-    if KINDS[Kind(option.get("--kind", "blank"))].own_weights:
+    kind = option.get("--kind", "blank")
+    if resolve(str(REPO / EXAMPLE_KIND) if kind == ADDED_KIND else kind).spec.owns_weights:
         skips |= {"composite-build", "dtype-policy"}
     return skips
 
@@ -49,11 +55,24 @@ def junit_outcomes(junit) -> dict[str, dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def generated_dir(tmp_path_factory):
+def templates_with_added_kind(tmp_path_factory):
+    """A copy of the templates tree with one more kind folder, and nothing else changed."""
+    root = tmp_path_factory.mktemp("templates") / "templates"
+    shutil.copytree(REPO / "templates", root)
+    shutil.copytree(REPO / EXAMPLE_KIND, root / "kinds" / ADDED_KIND)
+    return root
+
+
+@pytest.fixture(scope="module")
+def generated_dir(tmp_path_factory, templates_with_added_kind):
     root = tmp_path_factory.mktemp("generated_layers")
     for name, args in VARIANTS:
         result = run_scaffold("layer", name, *args, "-o", root)
         assert result.returncode == 0, f"scaffold layer {name}: {result.stderr}"
+    name, args = ADDED_VARIANT
+    env = {"SCAFFOLD_TEMPLATES_DIR": str(templates_with_added_kind)}
+    result = run_scaffold("layer", name, *args, "-o", root, env=env)
+    assert result.returncode == 0, f"scaffold layer {name}: {result.stderr}"
     return root
 
 
@@ -68,7 +87,9 @@ def generated(generated_dir, request):
     return junit_outcomes(junit)
 
 
-@pytest.mark.parametrize("name, args", VARIANTS, ids=[n for n, _ in VARIANTS])
+@pytest.mark.parametrize(
+    "name, args", VARIANTS + [ADDED_VARIANT], ids=[n for n, _ in VARIANTS] + [ADDED_VARIANT[0]]
+)
 def test_generated_layer_passes_its_generated_tests(generated, name, args):
     outcomes = generated.get(f"test_{name}", {})
     expected = {f"test_keras_contract[{check}]" for check in contract_check_names()}
@@ -94,6 +115,17 @@ def test_the_generated_contract_is_scaffolds_own(generated_dir):
     assert body == (REPO / "scaffold" / "contract.py").read_text(encoding="utf-8")
 
 
+def test_an_added_kind_folder_is_a_kind_of_the_cli(templates_with_added_kind, generated_dir):
+    env = {"SCAFFOLD_TEMPLATES_DIR": str(templates_with_added_kind)}
+    help_text = " ".join(run_scaffold("layer", "--help", env=env).stdout.split())
+    assert f"{ADDED_KIND} Root-mean-square normalization" in help_text  # the kinds list
+    assert f"--epsilon X Small number added" in help_text
+    assert f"({ADDED_KIND}) [default: 1e-06]" in help_text
+    listing = run_scaffold("kinds", env=env).stdout
+    assert f"{ADDED_KIND} (built-in)" in listing
+    assert "epsilon=0.01" in (generated_dir / "added_rms_norm.py").read_text()
+
+
 def test_every_accepted_activation_is_known_to_the_installed_keras():
     probe = (
         "import sys, keras\n"
@@ -116,8 +148,10 @@ def test_every_generated_layer_passes_scaffold_check(generated_dir, tmp_path):
     config = {}
     for name, args in VARIANTS:
         options = options_for(name, args)
+        expected = test_expectations(options)
         config[options.name.class_name] = {
-            "input_shape": list(test_expectations(options)["sample_shape"])
+            "input_shape": list(expected["sample_shape"]),
+            "args": expected["arguments"],
         }
     config_file = tmp_path / "layers.json"
     config_file.write_text(json.dumps(config))

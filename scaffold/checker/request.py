@@ -18,7 +18,7 @@ from ..errors import UsageProblem
 
 BACKENDS = ("tensorflow", "jax", "torch")
 INSTALL = {
-    "tensorflow": "pip install tensorflow",
+    "tensorflow": "pip install 'scaffold-keras[tensorflow]'",
     "jax": "pip install jax",
     "torch": "pip install torch",
 }
