@@ -36,8 +36,9 @@ import textwrap
 import unittest
 import warnings
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import keras
 import numpy as np
@@ -403,7 +404,7 @@ class _Run:
 
         return self._once("symbolic", trace)
 
-    def training(self) -> "_Training":
+    def training(self) -> _Training:
         """A few compiled training steps of a model holding the layer."""
 
         def train():
@@ -563,7 +564,7 @@ def _init_kwargs_from_source(cls: type, fix: str) -> Finding:
     except (OSError, TypeError, SyntaxError, IndentationError):
         raise CannotRun(
             "the layer cannot be constructed and __init__'s source is not available",
-        )
+        ) from None
     calls = _init_calls(tree)
     forwards = any(k.arg is None for call in calls for k in call.keywords)
     if calls and not forwards:
@@ -678,6 +679,7 @@ def check_config(run: _Run) -> Finding:
     except Exception as error:
         return Finding("config", FAIL, f"get_config() raises {describe(error)}", fix)
     inputs = run.inputs()
+    rebuilt = "from_config(get_config()) rebuilds the same layer"
     try:
         clone = run.clone()
     except LayerRaised as error:
@@ -685,6 +687,7 @@ def check_config(run: _Run) -> Finding:
             return Finding("config", FAIL, f"{error}", fix)
         # __init__ rejects name/trainable/dtype (init-kwargs reports it): judge
         # the rest of the config without them.
+        rebuilt = f"without name, trainable and dtype (see init-kwargs), {rebuilt}"
         clone = _rebuild_without_base_arguments(run, layer)
         if isinstance(clone, LayerRaised):
             return Finding(
@@ -711,7 +714,7 @@ def check_config(run: _Run) -> Finding:
             + ", ".join(repr(k.split(" ")[0]) for k in lost)
             + " to the dict get_config() returns",
         )
-    return Finding("config", PASS, "from_config(get_config()) rebuilds the same layer")
+    return Finding("config", PASS, rebuilt)
 
 
 def _rebuild_without_base_arguments(run: _Run, layer):
@@ -1626,10 +1629,10 @@ def check_keras_round_trip(run: _Run) -> Finding:
     run.called()
     try:
         run.clone()
-    except LayerRaised:
-        raise NotApplicable(
-            "the layer cannot be rebuilt from its config (see config, init-kwargs)"
-        ) from None
+    except LayerRaised as error:
+        cause = "init-kwargs" if _init_kwargs_fault(run, error) else "config"
+        message = f"the layer cannot be rebuilt from its config (see {cause})"
+        raise NotApplicable(message) from None
     try:
         _, inputs, tensors, outputs = run.symbolic()
     except LayerRaised:

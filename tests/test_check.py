@@ -350,7 +350,7 @@ def test_ctrl_c_kills_the_child_process_group(tmp_path):
     time.sleep(1)
     parent.send_signal(signal.SIGINT)
     _, stderr = parent.communicate(timeout=60)
-    assert parent.returncode == 1 and stderr.strip().endswith("scaffold: aborted"), stderr
+    assert parent.returncode == 130 and stderr.strip().endswith("scaffold: interrupted"), stderr
     for _ in range(50):  # the child's group was killed: the pid is gone (or a zombie)
         state = subprocess.run(
             ["ps", "-o", "stat=", "-p", str(child)], capture_output=True, text=True
