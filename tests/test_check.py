@@ -66,7 +66,6 @@ def tensorflow_report():
 
 @pytest.fixture(scope="module")
 def jax_report():
-    pytest.importorskip("jax")
     targets = [f"{file}:{name}" for file, name in portable_layers()]
     result, report = check_json(*targets, backend="jax")
     assert report["backend"] == "jax"

@@ -78,8 +78,6 @@ def generated_dir(tmp_path_factory, templates_with_added_kind):
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def generated(generated_dir, request):
-    if request.param == "jax":
-        pytest.importorskip("jax")
     root = generated_dir
     junit = root.parent / f"generated_layers_{request.param}.xml"
     result = run_pytest(f"--junitxml={junit}", root, cwd=root, env={"KERAS_BACKEND": request.param})

@@ -397,7 +397,6 @@ def test_every_project_layer_passes_scaffold_check(generated, tmp_path):
 def test_project_layer_tests_pass_on_jax(generated):
     """The layers use keras.ops only: their tests pass on JAX too (training stays
     TensorFlow). One project per weight placement and weight API."""
-    pytest.importorskip("jax")
     root, _, _ = generated
     names = [name for name, _ in VARIANTS if name.startswith("lenet_custom_")]
     layer_tests = [
