@@ -53,8 +53,10 @@ def cli() -> None:
 
 def run_plan(plan: Plan, dry_run: bool, force: bool) -> None:
     """Show or commit a plan; conflicts refuse the whole run."""
+    from .record import is_bookkeeping
+
     if dry_run:
-        statuses = plan.statuses(force)
+        statuses = [(f, s) for f, s in plan.statuses(force) if not is_bookkeeping(f.path)]
         say(plan.describe(statuses))
         plan.refuse_conflicts(statuses)
         say("dry run: nothing was written")
@@ -66,6 +68,8 @@ def run_plan(plan: Plan, dry_run: bool, force: bool) -> None:
             click.echo(f"scaffold: {note}", err=True)
     report = []
     for planned, status in statuses:
+        if is_bookkeeping(planned.path):
+            continue
         suffix = " (unchanged)" if status is Status.IDENTICAL else ""
         report.append(f"{status.value:>9}  {display(planned.path)}{suffix}")
     try:
@@ -269,6 +273,7 @@ def layer(
       scaffold layer Norm --kind ./kinds/rms-norm
       scaffold layer Scale --dry-run
     """
+    from .answers import record_layer
     from .files import stage
     from .generators.layer import check_module_names, layer_files, resolve_target
     from .names import parse_name
@@ -291,7 +296,9 @@ def layer(
         ensure_directory_target(tests_dir, "tests directory")
     target = resolve_target(output_dir, tests_dir, with_tests=not no_tests)
     check_module_names(target, options.name.module_name)
-    run_plan(stage(target.root, layer_files(options, target)), dry_run, force)
+    plan = stage(target.root, layer_files(options, target))
+    record_layer(plan, options, target)
+    run_plan(plan, dry_run, force)
 
 
 @cli.command(context_settings=CONTEXT)
@@ -369,6 +376,7 @@ def lenet(
       scaffold lenet lenet5 --train --dataset idx --data-dir ../shared/data/mnist
       cd lenet5 && pip install -e '.[test]' && python -m pytest
     """
+    from .answers import record_lenet
     from .files import stage
     from .generators.lenet import lenet_files, lenet_options
 
@@ -395,7 +403,9 @@ def lenet(
         require_extra("--train", ("tensorflow", "sklearn", "matplotlib"))
     options = lenet_options(directory, name, style, placement, weight_api)
     ensure_directory_target(options.directory, "project directory")
-    run_plan(stage(options.directory, lenet_files(options)), dry_run, force)
+    plan = stage(options.directory, lenet_files(options))
+    record_lenet(plan, options)
+    run_plan(plan, dry_run, force)
     if train:
         from .training import train_project
 
@@ -566,6 +576,8 @@ def main(argv: list[str] | None = None) -> None:
         _fail(f"scaffold: error: {_one_line(_os_error(error))}", 1)
     sys.exit(code if isinstance(code, int) else 0)
 
+
+from . import lifecycle_cli  # noqa: E402,F401  (registers update and destroy)
 
 if __name__ == "__main__":  # pragma: no cover
     main()
