@@ -11,10 +11,12 @@ import sys
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from . import __version__
 from .errors import ScaffoldError, UsageProblem
 from .options import Placement, WeightApi
+from .defaults import PROJECT_KEYS, DefaultsCommand, default_kind, kind_defaults
 from .plan import Plan, Status, display, ensure_directory_target
 
 from .kinds import DEFAULT_KIND
@@ -141,9 +143,9 @@ def require_extra(what: str, modules: tuple[str, ...]) -> None:
         )
 
 
-def _peek_kind(args: list[str]) -> str:
+def _peek_kind(args: list[str], default: str) -> str:
     """The value of --kind in raw arguments (the last one wins, as in Click)."""
-    value = DEFAULT_KIND
+    value = default
     for index, arg in enumerate(args):
         if arg == "--":
             break
@@ -154,13 +156,13 @@ def _peek_kind(args: list[str]) -> str:
     return value
 
 
-class LayerCommand(click.Command):
+class LayerCommand(DefaultsCommand):
     """`scaffold layer`, whose kind options come from the kind specs: those of the
     built-in kinds always, and those of a user's kind once --kind names it (so
     `scaffold layer --kind ./my-kind --help` shows them too)."""
 
     def parse_args(self, ctx, args):
-        ctx.meta["scaffold.kind"] = _peek_kind(args)
+        ctx.meta["scaffold.kind"] = _peek_kind(args, default_kind(ctx, DEFAULT_KIND))
         return super().parse_args(ctx, args)
 
     def _kinds(self, ctx):
@@ -179,14 +181,15 @@ class LayerCommand(click.Command):
     def get_params(self, ctx):
         from .kinds.schema import click_option, merge
 
-        params = super().get_params(ctx)
+        params = click.Command.get_params(self, ctx)
         kinds = self._kinds(ctx)
         shared = merge(kind for kind in kinds if kind.builtin)
         # A user's kind declares its own options; where it shares a name with a
         # built-in kind, its declaration decides how the option is read.
         shared.update(merge(kind for kind in kinds if not kind.builtin))
         position = next(i for i, p in enumerate(params) if p.name == "input_dim") + 1
-        return params[:position] + [click_option(o) for o in shared.values()] + params[position:]
+        options = [click_option(o) for o in shared.values()]
+        return self.with_defaults(ctx, params[:position] + options + params[position:])
 
     def format_epilog(self, ctx, formatter):
         kinds = self._kinds(ctx)
@@ -276,11 +279,18 @@ def layer(
     from .answers import record_layer
     from .files import stage
     from .generators.layer import check_module_names, layer_files, resolve_target
+    from .kinds.registry import resolve
     from .names import parse_name
     from .options import LayerOptions
 
     if no_tests and tests_dir is not None:
         raise UsageProblem("--tests-dir and --no-tests contradict each other; give one")
+    kind = resolve(kind)
+    context = click.get_current_context()
+    hyperparameters = kind_defaults(context, kind, hyperparameters)
+    from_config = context.get_parameter_source("weight_api") is ParameterSource.DEFAULT
+    if from_config and not kind.spec.owns_weights:
+        weight_api = None  # a project-wide default, for the kinds it applies to
     options = LayerOptions.create(
         parse_name(name),
         kind=kind,
@@ -325,7 +335,11 @@ def kinds(paths, output_format):
     say((kinds_json(found) if output_format == "json" else kinds_text(found)).rstrip("\n"))
 
 
-@cli.command(context_settings=CONTEXT)
+class LenetCommand(DefaultsCommand):
+    takes = PROJECT_KEYS
+
+
+@cli.command(cls=LenetCommand, context_settings=CONTEXT)
 @click.argument("directory")
 @click.option("--name", help="Python package name. [default: from DIRECTORY]")
 @click.option(

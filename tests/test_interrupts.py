@@ -42,7 +42,12 @@ def stop(process, how: str) -> None:
 
 
 def hidden_leftovers(root: Path) -> list[str]:
-    return [str(p.relative_to(root)) for p in root.rglob(".scaffold*")]
+    """scaffold's temporary files; its records (.scaffold.toml, .scaffold/) are not."""
+    return [
+        str(p.relative_to(root))
+        for p in root.rglob(".scaffold*")
+        if p.name != ".scaffold.toml" and ".scaffold" not in p.relative_to(root).parts
+    ]
 
 
 def check_the_stopped_run(process, how: str, outcomes: dict) -> None:
