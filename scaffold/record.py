@@ -196,26 +196,45 @@ def stage(
     """Add to `plan` the record's new state: `entry` (None: removed), with the
     fingerprints and base copies of `generated` (path -> the templates' text),
     and the removal of base copies no file needs any more."""
+    stage_many(plan, directory, [(key, entry, generated)], directories)
+
+
+def stage_many(
+    plan: Plan,
+    directory: Path,
+    changes: list[tuple[str | None, dict[str, Any] | None, dict[Path, bytes]]],
+    directories: Iterable[str] = (),
+) -> None:
+    """`stage` for several entries of one record at once: (key, entry, generated) each."""
     directory = Path(os.path.abspath(directory))
-    fingerprints = {relative(directory, p): digest(data) for p, data in generated.items()}
-    if entry is not None:
-        entry = {**entry, "tool-version": __version__, "files": sorted(fingerprints)}
+    directories = list(directories)
+    staged = []
+    for key, entry, generated in changes:
+        fingerprints = {relative(directory, p): digest(data) for p, data in generated.items()}
+        if entry is not None:
+            entry = {**entry, "tool-version": __version__, "files": sorted(fingerprints)}
+        staged.append((key, entry, fingerprints))
+
+    def apply(content: dict[str, Any]) -> dict[str, Any]:
+        for key, entry, fingerprints in staged:
+            content = with_entry(content, key, entry, fingerprints, directories)
+        return content
+
     before = load(directory) or parse(b"", record_path(directory))
-    after = with_entry(before, key, entry, fingerprints, directories)
-    for path, data in generated.items():
-        base = base_path(directory, digest(data))
-        if base not in plan.paths:
-            plan.add(base, data)
+    after = apply(before)
+    for _, _, generated in changes:
+        for data in generated.values():
+            base = base_path(directory, digest(data))
+            if base not in plan.paths:
+                plan.add(base, data)
     for sha in set(before["files"].values()) - set(after["files"].values()):
         plan.remove(base_path(directory, sha))
 
     def write(current: bytes) -> bytes:
         # Applied under the lock: another run's entries written meanwhile stay.
-        content = parse(current, record_path(directory))
-        updated = with_entry(content, key, entry, fingerprints, directories)
-        return dumps(updated)
+        return dumps(apply(parse(current, record_path(directory))))
 
-    if entry is None and is_empty(after):
+    if all(entry is None for _, entry, _ in changes) and is_empty(after):
         plan.remove(record_path(directory))
         plan.remove_directory(directory / BASES)
     else:
