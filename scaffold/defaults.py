@@ -76,7 +76,9 @@ class DefaultsCommand(click.Command):
                 if key in KEYS:  # a kind option's value is applied per kind
                     param.default = value(config, key)
                 help_text = _DEFAULT.sub("", param.help or "")
-                param.help = f"{help_text} [default: {_shown(config.values[key])}, from {config.path}]"
+                param.help = (
+                    f"{help_text} [default: {_shown(config.values[key])}, from {config.path}]"
+                )
                 param.show_default = False
             changed.append(param)
         return changed

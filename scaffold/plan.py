@@ -265,7 +265,9 @@ class Plan:
                 statuses = [(planned, status) for planned, status, _ in snapshot]
                 self.refuse_conflicts(statuses)
                 changes = [
-                    journal.Change(planned.path, None if planned.removed else planned.data, previous)
+                    journal.Change(
+                        planned.path, None if planned.removed else planned.data, previous
+                    )
                     for planned, status, previous in snapshot
                     if status is not Status.IDENTICAL
                 ]

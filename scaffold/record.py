@@ -122,7 +122,9 @@ def dumps(content: dict[str, Any]) -> bytes:
     if content.get("project"):
         out["project"] = _entry(content["project"])
     if content.get("layers"):
-        out["layers"] = {name: _entry(content["layers"][name]) for name in sorted(content["layers"])}
+        out["layers"] = {
+            name: _entry(content["layers"][name]) for name in sorted(content["layers"])
+        }
     return (HEADER + "\n" + tomli_w.dumps(out, multiline_strings=False)).encode("utf-8")
 
 

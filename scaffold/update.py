@@ -219,6 +219,9 @@ def file_updates(directory: Path, content: dict, generation: Generation) -> list
             updates.append(FileUpdate(path, REPLACED, ours, theirs))
         else:
             merged, conflicts = merge(base, ours, theirs, f"scaffold {__version__}")
+            if merged == ours and not conflicts:  # the template's change is already in
+                updates.append(FileUpdate(path, UNCHANGED, ours))
+                continue
             outcome = CONFLICT if conflicts else MERGED
             updates.append(FileUpdate(path, outcome, ours, merged, conflicts))
     rendered = {record.relative(directory, p) for p in generation.theirs}
@@ -323,9 +326,7 @@ def update_plan(path: Path | None, layer: str | None, sets: dict[str, Any]) -> U
             plan.remove(update.path)
     for generation in generations:
         notes += _registrations(plan, generation)
-    record.stage_many(
-        plan, directory, [(g.key, g.new_entry, g.theirs) for g in generations], ()
-    )
+    record.stage_many(plan, directory, [(g.key, g.new_entry, g.theirs) for g in generations], ())
     return Update(plan, files, notes)
 
 
