@@ -46,7 +46,8 @@ class FileUpdate:
         text = f"{self.outcome:>9}  {display(self.path)}"
         if self.conflicts:
             ranges = ", ".join(f"{a}-{b}" if b > a else str(a) for a, b in self.conflicts)
-            text += f": lines {ranges}" + (" (markers written)" if inline else "")
+            word = "lines" if len(self.conflicts) > 1 or "-" in ranges else "line"
+            text += f": {word} {ranges}" + (" (markers written)" if inline else "")
         notes = {
             MERGED: " (your edits kept)",
             DELETED: " (you deleted it: left deleted)",

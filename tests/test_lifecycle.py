@@ -142,7 +142,7 @@ def test_an_overlapping_edit_is_a_conflict_and_nothing_is_written(cli, tmp_path,
     before = tree_state(tmp_path)
     result = cli("update", "pkg")
     assert result.exit_code == 1
-    assert f"conflict  pkg/stamp.py: lines {line}" in result.stdout
+    assert f"conflict  pkg/stamp.py: line {line}" in result.stdout
     assert "nothing was written" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert tree_state(tmp_path) == before
