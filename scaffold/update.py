@@ -315,7 +315,9 @@ def update_plan(path: Path | None, layer: str | None, sets: dict[str, Any]) -> U
     files: list[FileUpdate] = []
     notes: list[str] = []
     for generation in generations:
-        files += file_updates(directory, content, generation)
+        seen = {update.path for update in files}
+        # a file several layers share (a test helper) is merged once
+        files += [u for u in file_updates(directory, content, generation) if u.path not in seen]
     anchors = [directory] + [update.path.parent for update in files]
     plan = Plan(Path(os.path.commonpath(anchors)))
     for update in files:
