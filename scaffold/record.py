@@ -83,6 +83,9 @@ def parse(data: bytes, path: Path) -> dict[str, Any]:
     for key, kind in shapes.items():
         if key in content and not isinstance(content[key], kind):
             raise RecordProblem(f"{display(path)}: {key} is not a {kind.__name__}")
+    for name, sha in content["files"].items():
+        if os.path.isabs(name) or "\0" in name or not isinstance(sha, str):
+            raise RecordProblem(f"{display(path)}: [files] {name!r} is not a file it can record")
     return content
 
 
