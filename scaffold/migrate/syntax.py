@@ -146,7 +146,11 @@ def statements(text: str, column: int, config: cst.PartialParserConfig, indent: 
     parsed = cst.parse_module(text, config=config)
     # Blocks of the new code keep their own indentation wherever they land.
     explicit = _ExplicitIndent(parsed.default_indent)
-    return [statement.visit(explicit) for statement in parsed.body]
+    body = [statement.visit(explicit) for statement in parsed.body]
+    if parsed.header and body:  # comments above the first statement belong to it
+        header = [line.with_changes(indent=True) for line in parsed.header]
+        body[0] = body[0].with_changes(leading_lines=[*header, *body[0].leading_lines])
+    return body
 
 
 class _ExplicitIndent(cst.CSTTransformer):

@@ -53,12 +53,38 @@ def rewrite(layer: LayerClass, ctx: Context) -> None:
         local = Locals.of(function)
         reader = Reader(ctx.names, initializer_attributes, self_name)
         consumed: dict[str, int] = {}
+        converted = []
         for site in sites:
-            for name in _rewrite_site(layer, method, function, site, reader, local, ctx):
+            names = _rewrite_site(layer, method, function, site, reader, local, ctx)
+            if names is None:
+                continue
+            converted.append(site)
+            for name in names:
                 consumed[name] = consumed.get(name, 0) + 1
         for name, count in consumed.items():
             if count == local.reads(name):  # every read was inlined: the local is gone
                 ctx.edits.remove(local.statement(name))
+        if method == "__init__" and converted:
+            _mark_built(layer, function, converted[-1], ctx)
+
+
+def _mark_built(layer: LayerClass, function: cst.FunctionDef, last: "_Site", ctx: Context) -> None:
+    """Weights made in __init__ of a layer with nothing left to build: say it is built,
+    as Keras's own layers do, so `layer.built` is true and build() is never run again."""
+    if (
+        "build" in layer.methods
+        or layer.has_own_build_base
+        or layer.sublayers
+        or "built" in layer.writes
+    ):
+        return
+    anchor = function.body.body[last.top_index]
+    column = ctx.names.column(anchor)
+    text = (
+        "# The weights exist now: mark the layer built so Keras never calls build().\n"
+        f"{layer.init.self_name}.built = True\n"
+    )
+    ctx.edits.insert_after(anchor, ctx.statements(layer, text, column))
 
 
 def _initializer_attributes(layer: LayerClass, ctx: Context) -> set[str]:
@@ -107,8 +133,8 @@ def _sites(function: cst.FunctionDef, self_name: str, ctx: Context):
                     yield _Site(call, statement, top_index, attr, whole)
 
 
-def _rewrite_site(layer, method, function, site: _Site, reader, local, ctx) -> list[str]:
-    """Plan the rewrite of one tf.Variable; return the locals it inlined."""
+def _rewrite_site(layer, method, function, site: _Site, reader, local, ctx) -> list[str] | None:
+    """Plan the rewrite of one tf.Variable; return the locals it inlined (None: left)."""
     call = site.call
     if site.attr is None:
         ctx.left(
@@ -118,7 +144,7 @@ def _rewrite_site(layer, method, function, site: _Site, reader, local, ctx) -> l
             "a tf.Variable not assigned to an attribute (self.x = tf.Variable(...)): Keras 3 "
             "does not track it; create it with self.add_weight(...) and keep it on self",
         )
-        return []
+        return None
     if method == "call":
         ctx.left(
             layer,
@@ -127,7 +153,7 @@ def _rewrite_site(layer, method, function, site: _Site, reader, local, ctx) -> l
             f"self.{site.attr} is a tf.Variable created in call(): Keras 3 wants state made in "
             "__init__ or build(); move it there as self.add_weight(...)",
         )
-        return []
+        return None
     if method == "__init__" and (
         layer.init.super_index is None or site.top_index <= layer.init.super_index
     ):
@@ -138,7 +164,7 @@ def _rewrite_site(layer, method, function, site: _Site, reader, local, ctx) -> l
             f"self.{site.attr} is created before super().__init__(): move it below that call, "
             "then use self.add_weight(...)",
         )
-        return []
+        return None
     args = _variable_arguments(call)
     if args is None or "initial_value" not in args:
         ctx.left(
@@ -147,7 +173,7 @@ def _rewrite_site(layer, method, function, site: _Site, reader, local, ctx) -> l
             CHECK,
             f"self.{site.attr} = tf.Variable(...) with arguments the tool does not read",
         )
-        return []
+        return None
     unsupported = sorted(set(args) - KEPT)
     if unsupported:
         ctx.left(
@@ -157,7 +183,7 @@ def _rewrite_site(layer, method, function, site: _Site, reader, local, ctx) -> l
             f"self.{site.attr} = tf.Variable({', '.join(u + '=' for u in unsupported)}...): "
             "no Keras equivalent the tool can choose; create it with self.add_weight(...)",
         )
-        return []
+        return None
     initial = reader.initial(args["initial_value"], local)
     if initial is not None:
         text, note = _add_weight(site, args, initial, reader.self_name, ctx)
@@ -167,10 +193,10 @@ def _rewrite_site(layer, method, function, site: _Site, reader, local, ctx) -> l
         consumed = []
         if text is None:
             ctx.left(layer, call, CHECK, note)
-            return []
+            return None
     if text is None:
         ctx.left(layer, call, CHECK, ctx.keras_unavailable())
-        return []
+        return None
     if site.whole:
         column = ctx.names.column(site.statement)
         [new] = ctx.statements(
