@@ -56,6 +56,9 @@ def _sample(settings: dict):
     if dtype.startswith("int"):
         low, high = settings.get("input_range", [0, 10])
         return rng.integers(low, high, size=shape).astype(dtype)
+    if "input_range" in settings:
+        low, high = settings["input_range"]
+        return rng.uniform(low, high, size=shape).astype(dtype)
     return rng.normal(size=shape).astype(dtype)
 
 
@@ -205,7 +208,7 @@ def _compare_one(module, name, settings, before, saved, key, internal) -> dict:
         outputs = _outputs(layer(x))
         expected = [saved[f"{key}/{name}/output/{i}"] for i in range(before["outputs"])]
         result["same_outputs"] = len(outputs) == len(expected) and all(
-            a.shape == b.shape and np.allclose(a, b, rtol=TOLERANCE, atol=TOLERANCE)
+            a.shape == b.shape and np.allclose(a, b, rtol=TOLERANCE, atol=TOLERANCE, equal_nan=True)
             for a, b in zip(outputs, expected)
         )
         if not result["same_outputs"]:

@@ -51,6 +51,9 @@ SHAPE_PRESERVING_LAYERS = frozenset("""
     Identity LeakyReLU ReLU Softmax SpatialDropout1D SpatialDropout2D SpatialDropout3D
     """.split())
 
+# Layers whose weights do not depend on the input shape: built without one.
+SHAPE_INDEPENDENT_LAYERS = frozenset({"Embedding"})
+
 REGISTER_FUNCTIONS = frozenset(
     {"saving.register_keras_serializable", "utils.register_keras_serializable"}
 )

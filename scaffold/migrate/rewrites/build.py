@@ -1,12 +1,14 @@
 """A composite layer without `build()` -> `build(input_shape)` that builds its sublayers.
 
 Without it, `layer.build(shape)` (what Keras does before loading weights)
-leaves the sublayers without weights. The tool writes `build` only when
+leaves the sublayers without weights. A `build()` that builds none of the
+sublayers `__init__` made gets the same steps at its start. The tool writes `build` only when
 `call()` is a chain it can follow: statements `x = self.a(x)`, `x =
 self.b(x, training=training)`, element-wise functions (`tf.nn.relu(x)`),
 additions of same-shaped tensors, `return x`. Each sublayer is built from the
-shape the previous one computes (`compute_output_shape`); anything else
-(branches, loops, sublayers given several inputs) is reported, never guessed.
+shape the previous one computes (`compute_output_shape`, or tracing the
+`call()` of a layer of the module that does not declare it); anything else
+(branches, loops, shapes made by other operations) is reported, never guessed.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import libcst as cst
 
 from ..context import Context
 from ..layers import LayerClass
-from ..names import SHAPE_PRESERVING_LAYERS
+from ..names import SHAPE_INDEPENDENT_LAYERS, SHAPE_PRESERVING_LAYERS
 from ..syntax import code, number, self_attribute, walk
 
 CHECK = "composite-build"
@@ -28,44 +30,121 @@ class Unfollowable(Exception):
 
 
 def rewrite(layer: LayerClass, ctx: Context) -> None:
-    if "build" in layer.methods or layer.has_own_build_base or not layer.sublayers:
+    if layer.has_own_build_base or not layer.sublayers or layer.init is None:
         return
     call = layer.methods.get("call")
-    if call is None:
+    existing = layer.methods.get("build")
+    if call is None or (existing is not None and _builds_a_sublayer(layer, existing)):
         return
+    what = (
+        "composite layer without build()"
+        if existing is None
+        else ("build() builds none of the sublayers made in __init__")
+    )
     try:
         steps = _Chain(layer, ctx).follow(call)
     except Unfollowable as why:
         ctx.left(
             layer,
-            call,
+            existing or call,
             CHECK,
-            f"composite layer without build(): {why}; write build(input_shape) that builds "
-            "each sublayer from the shape it receives",
+            f"{what}: {why}; build each sublayer in build(input_shape) from the shape it receives",
         )
         return
     if not steps:
         return
     self_name = layer.init.self_name
-    lines = []
-    for attr, source, needed in steps:
-        shape = "input_shape" if source == 0 else "shape"
-        lines.append(f"    {self_name}.{attr}.build({shape})")
-        if needed:
-            lines.append(f"    shape = {self_name}.{attr}.compute_output_shape({shape})")
-    text = f"def build({self_name}, input_shape):\n" + "\n".join(lines) + "\n"
-    [method] = ctx.statements(layer, text, ctx.names.column(layer.init.node))
-    spacing = [line for line in _next_method_spacing(layer) if line.comment is None] or [
-        cst.EmptyLine(indent=False)
-    ]
-    ctx.edits.insert_after(layer.init.node, [method.with_changes(leading_lines=spacing)])
-    built = ", ".join(attr for attr, _, _ in steps)
-    ctx.fixed(
-        layer,
-        call,
-        CHECK,
-        f"build(input_shape) added: builds {built} in call() order from the propagated shape",
+    keras_tensor = None
+    if any(step.traced for step in steps):
+        keras_tensor = ctx.keras("KerasTensor")
+        if keras_tensor is None:
+            ctx.left(layer, call, CHECK, ctx.keras_unavailable())
+            return
+    built = ", ".join(step.attr for step in steps)
+    if existing is None:
+        lines = _build_lines(steps, self_name, keras_tensor, "input_shape")
+        text = f"def build({self_name}, input_shape):\n" + "".join(f"    {l}\n" for l in lines)
+        [method] = ctx.statements(layer, text, ctx.names.column(layer.init.node))
+        spacing = [line for line in _next_method_spacing(layer) if line.comment is None] or [
+            cst.EmptyLine(indent=False)
+        ]
+        ctx.edits.insert_after(layer.init.node, [method.with_changes(leading_lines=spacing)])
+        message = f"build(input_shape) added: builds {built} in call() order"
+    else:
+        params = [*existing.params.posonly_params, *existing.params.params]
+        if len(params) != 2 or not isinstance(existing.body, cst.IndentedBlock):
+            ctx.left(layer, existing, CHECK, f"{what}, and its signature is not build(self, shape)")
+            return
+        shape_name = params[1].name.value
+        lines = _build_lines(steps, self_name, keras_tensor, shape_name)
+        taken = {n.value for n in walk(existing.body) if isinstance(n, cst.Name)}
+        new_names = {line.split(" = ")[0] for line in lines if " = " in line}
+        if new_names & taken:
+            ctx.left(layer, existing, CHECK, f"{what}; its own names collide with the tool's")
+            return
+        body = existing.body.body
+        first = body[0]
+        column = ctx.names.column(first)
+        new = ctx.statements(layer, "".join(f"{l}\n" for l in lines), column)
+        if _is_docstring(first):
+            ctx.edits.insert_after(first, new)
+        else:
+            ctx.edits.insert_before(first, new)
+        message = f"build() now builds {built} first, in call() order"
+    ctx.fixed(layer, existing or call, CHECK, message + ", from the propagated shape")
+
+
+def _builds_a_sublayer(layer: LayerClass, build: cst.FunctionDef) -> bool:
+    self_name = layer.init.self_name
+    for node in walk(build.body):
+        if (
+            isinstance(node, cst.Attribute)
+            and node.attr.value == "build"
+            and self_attribute(node.value, self_name) is not None
+        ):
+            return True
+    return False
+
+
+def _is_docstring(statement: cst.CSTNode) -> bool:
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and isinstance(statement.body[0], cst.Expr)
+        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
     )
+
+
+def _build_lines(
+    steps: list["_Step"], self_name: str, keras_tensor: str | None, input_name: str
+) -> list[str]:
+    """`self.a.build(shape)` and the shapes computed between steps. One `shape`
+    variable when each step takes the previous one's output, else one per step."""
+    latest, linear = 0, True
+    for step in steps:
+        if any(ref not in (0, latest) for ref in step.inputs):
+            linear = False
+        if step.output is not None:
+            latest = step.output
+    names = {0: input_name}
+    for step in steps:
+        if step.output is not None:
+            names[step.output] = "shape" if linear else f"{step.attr}_shape"
+    lines = []
+    for step in steps:
+        shapes = ", ".join(names[ref] for ref in step.inputs)
+        lines.append(f"{self_name}.{step.attr}.build({shapes})")
+        if step.needed and step.traced:
+            # a layer that does not declare its output shape: trace its call()
+            symbolic = ", ".join(f"{keras_tensor}({names[ref]})" for ref in step.inputs)
+            lines.append(
+                f"{names[step.output]} = "
+                f"{self_name}.{step.attr}.compute_output_spec({symbolic}).shape"
+            )
+        elif step.needed:
+            lines.append(
+                f"{names[step.output]} = {self_name}.{step.attr}.compute_output_shape({shapes})"
+            )
+    return lines
 
 
 def _next_method_spacing(layer: LayerClass):
@@ -76,6 +155,15 @@ def _next_method_spacing(layer: LayerClass):
     return [cst.EmptyLine(indent=False)]
 
 
+class _Step:
+    def __init__(self, attr: str, inputs: list[int], output: int | None):
+        self.attr = attr
+        self.inputs = inputs  # shape references it is built from ([] : no shape needed)
+        self.output = output  # the reference of its output shape
+        self.needed = False  # a later step is built from that output
+        self.traced = False  # that output's shape comes from tracing its call()
+
+
 class _Chain:
     """Follows shapes through call(): each value is a shape reference (0: the
     input), each sublayer call a build step."""
@@ -84,9 +172,8 @@ class _Chain:
         self.layer = layer
         self.ctx = ctx
         self.self_name = layer.init.self_name
-        self.steps: list[list] = []  # [attr, input ref, output needed later]
+        self.steps: list[_Step] = []
         self.producer: dict[int, int] = {}  # ref -> index of the step that made it
-        self.latest = 0
         self.next_ref = 1
         self.called: set[str] = set()
         # attributes holding an activation function (element-wise)
@@ -97,7 +184,7 @@ class _Chain:
             and ctx.names.keras(store.value.func) == "activations.get"
         }
 
-    def follow(self, call: cst.FunctionDef) -> list[tuple[str, int, bool]]:
+    def follow(self, call: cst.FunctionDef) -> list[_Step]:
         params = [*call.params.posonly_params, *call.params.params]
         if len(params) < 2:
             raise Unfollowable("call() takes no input argument")
@@ -108,7 +195,7 @@ class _Chain:
                 raise Unfollowable(f"call() has a `{_keyword(statement)}` block")
             for small in statement.body:
                 self._statement(small, env)
-        return [tuple(step) for step in self.steps]
+        return self.steps
 
     def _statement(self, small: cst.BaseSmallStatement, env: dict) -> None:
         if isinstance(small, cst.Expr) and isinstance(
@@ -121,6 +208,13 @@ class _Chain:
             target = small.targets[0].target
             if isinstance(target, cst.Name):
                 env[target.value] = self._value(small.value, env)
+                return
+            if isinstance(target, (cst.Tuple, cst.List)) and all(
+                isinstance(e.value, cst.Name) for e in target.elements
+            ):
+                self._value(small.value, env)
+                for element in target.elements:
+                    env[element.value.value] = UNKNOWN
                 return
         if isinstance(small, cst.AugAssign) and isinstance(small.target, cst.Name):
             left = env.get(small.target.value, UNKNOWN)
@@ -175,43 +269,60 @@ class _Chain:
             )
         inputs = [a for a in call.args if a.keyword is None]
         extra = [a.keyword.value for a in call.args if a.keyword is not None]
-        if len(inputs) != 1 or inputs[0].star or set(extra) - CALL_KEYWORDS:
-            raise Unfollowable(f"self.{attr}(...) is called with arguments other than one tensor")
-        source = self._value(inputs[0].value, env)
-        if source == UNKNOWN:
-            raise Unfollowable(f"the shape reaching self.{attr} is not one the tool can follow")
+        if not inputs or any(a.star for a in call.args) or set(extra) - CALL_KEYWORDS:
+            raise Unfollowable(f"self.{attr}(...) is called with arguments other than tensors")
+        sources = [self._value(a.value, env) for a in inputs]
         if attr in self.called:
             raise Unfollowable(f"self.{attr} is called more than once")
         self.called.add(attr)
-        if self._kind(attr) in SHAPE_PRESERVING_LAYERS:
-            return source
-        if source != 0 and source != self.latest:
-            raise Unfollowable(f"self.{attr} takes a shape from an earlier branch of call()")
-        if source != 0:
-            producer = self.producer[source]
-            self._needs_output_shape(self.steps[producer][0])
-            self.steps[producer][2] = True
-        self.steps.append([attr, source, False])
+        kind = self._kind(attr)
+        if kind in SHAPE_PRESERVING_LAYERS and len(sources) == 1:
+            return sources[0]
+        if kind is None and self._stateless(attr):
+            return UNKNOWN
+        if UNKNOWN in sources:
+            if kind in SHAPE_INDEPENDENT_LAYERS and len(sources) == 1:
+                self.steps.append(_Step(attr, [], None))  # its weights do not depend on it
+                return UNKNOWN
+            raise Unfollowable(f"the shape reaching self.{attr} is not one the tool can follow")
+        for source in sources:
+            if source != 0:
+                producer = self.steps[self.producer[source]]
+                producer.needed = True
+                producer.traced = self._traced(producer.attr)
         ref = self.next_ref
         self.next_ref += 1
+        self.steps.append(_Step(attr, sources, ref))
         self.producer[ref] = len(self.steps) - 1
-        self.latest = ref
         return ref
 
     def _kind(self, attr: str) -> str | None:
         return self.ctx.names.sublayer_class(self.layer.sublayers[attr].func)
 
-    def _needs_output_shape(self, attr: str) -> None:
+    def _traced(self, attr: str) -> bool:
+        """Whether the output shape of a sublayer must be traced from its call():
+        a Keras layer or a class with compute_output_shape() declares it."""
         if self._kind(attr) is not None:
-            return  # a Keras layer: implements compute_output_shape
-        local = self.layer.sublayers[attr].func
-        name = local.value if isinstance(local, cst.Name) else "?"
-        for other in self.ctx.layers:
-            if other.name == name and "compute_output_shape" in other.methods:
-                return
-        raise Unfollowable(
-            f"self.{attr} ({name}) has no compute_output_shape(), so the shape after it is unknown"
-        )
+            return False
+        local = self._local_class(attr)
+        return local is None or "compute_output_shape" not in local.methods
+
+    def _local_class(self, attr: str) -> LayerClass | None:
+        func = self.layer.sublayers[attr].func
+        name = func.value if isinstance(func, cst.Name) else None
+        return next((other for other in self.ctx.layers if other.name == name), None)
+
+    def _stateless(self, attr: str) -> bool:
+        """A layer of this module that creates no weights and no sublayers (the VAE's
+        Sampling): nothing to build."""
+        local = self._local_class(attr)
+        while local is not None:
+            if "build" in local.methods or local.sublayers or _creates_weights(local):
+                return False
+            if local.kind != "local-subclass":
+                return local.kind in ("layer", "model")
+            local = local.parent
+        return False
 
     def _no_sublayer_inside(self, node: cst.CSTNode) -> None:
         for child in walk(node):
@@ -221,6 +332,22 @@ class _Chain:
                     raise Unfollowable(
                         f"self.{attr} is called inside an expression the tool does not follow"
                     )
+
+
+def _creates_weights(layer: LayerClass) -> bool:
+    for function in layer.methods.values():
+        for node in walk(function.body):
+            if isinstance(node, cst.Call):
+                func = node.func
+                if isinstance(func, cst.Attribute) and func.attr.value in (
+                    "add_weight",
+                    "add_variable",
+                    "Variable",
+                ):
+                    return True
+                if isinstance(func, cst.Name) and func.value == "Variable":
+                    return True
+    return False
 
 
 def _mentions(node: cst.CSTNode, self_name: str) -> bool:

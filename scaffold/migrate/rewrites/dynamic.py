@@ -16,6 +16,7 @@ from ..syntax import comment_line, keyword, name_uses, remove_argument, remove_p
 
 CHECK = "no-dynamic"
 COMMENT = "Eager-only (was dynamic=True): compile models using it with run_eagerly=True."
+COMMENT_PARAMETER = "Keras 3 has no `dynamic`: compile with run_eagerly=True where it was set."
 
 
 def rewrite(layer: LayerClass, ctx: Context) -> None:
@@ -29,11 +30,12 @@ def rewrite(layer: LayerClass, ctx: Context) -> None:
     ctx.edits.replace(init.super_call, lambda call: remove_argument(call, "dynamic"))
     eager = not (isinstance(value, cst.Name) and value.value == "False")
     if eager:
+        text = (
+            COMMENT if isinstance(value, cst.Name) and value.value == "True" else COMMENT_PARAMETER
+        )
         ctx.edits.replace(
             init.super_statement,
-            lambda line: line.with_changes(
-                leading_lines=[*line.leading_lines, comment_line(COMMENT)]
-            ),
+            lambda line: line.with_changes(leading_lines=[*line.leading_lines, comment_line(text)]),
         )
     message = "dynamic= removed from super().__init__"
     if eager:

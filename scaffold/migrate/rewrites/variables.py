@@ -37,6 +37,7 @@ TF_VARIABLE = (
     "aggregation",
     "shape",
 )
+TF_VARIABLES = ("tensorflow.Variable", "tensorflow.python.ops.variables.Variable")
 KEPT = {"initial_value", "trainable", "name", "dtype", "constraint"}
 INITIALIZER_GETTERS = {"initializers.get"}
 
