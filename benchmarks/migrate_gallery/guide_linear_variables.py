@@ -16,9 +16,7 @@ class Linear(keras.layers.Layer):
             trainable=True,
         )
         b_init = tf.zeros_initializer()
-        self.b = tf.Variable(
-            initial_value=b_init(shape=(units,), dtype="float32"), trainable=True
-        )
+        self.b = tf.Variable(initial_value=b_init(shape=(units,), dtype="float32"), trainable=True)
 
     def call(self, inputs):
         return tf.matmul(inputs, self.w) + self.b

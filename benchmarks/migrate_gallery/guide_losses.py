@@ -30,9 +30,7 @@ class OuterLayer(keras.layers.Layer):
 class OuterLayerWithKernelRegularizer(keras.layers.Layer):
     def __init__(self):
         super(OuterLayerWithKernelRegularizer, self).__init__()
-        self.dense = keras.layers.Dense(
-            32, kernel_regularizer=tf.keras.regularizers.l2(1e-3)
-        )
+        self.dense = keras.layers.Dense(32, kernel_regularizer=tf.keras.regularizers.l2(1e-3))
 
     def call(self, inputs):
         return self.dense(inputs)

@@ -18,9 +18,7 @@ class Linear(keras.layers.Layer):
             initializer="random_normal",
             trainable=True,
         )
-        self.b = self.add_weight(
-            shape=(self.units,), initializer="random_normal", trainable=True
-        )
+        self.b = self.add_weight(shape=(self.units,), initializer="random_normal", trainable=True)
 
     def call(self, inputs):
         return tf.matmul(inputs, self.w) + self.b

@@ -15,9 +15,7 @@ def window_partition(x, window_size):
     _, height, width, channels = x.shape
     patch_num_y = height // window_size
     patch_num_x = width // window_size
-    x = tf.reshape(
-        x, shape=(-1, patch_num_y, window_size, patch_num_x, window_size, channels)
-    )
+    x = tf.reshape(x, shape=(-1, patch_num_y, window_size, patch_num_x, window_size, channels))
     x = tf.transpose(x, (0, 1, 3, 2, 4, 5))
     windows = tf.reshape(x, shape=(-1, window_size, window_size, channels))
     return windows
@@ -52,9 +50,7 @@ class DropPath(layers.Layer):
 
 
 class WindowAttention(layers.Layer):
-    def __init__(
-        self, dim, window_size, num_heads, qkv_bias=True, dropout_rate=0.0, **kwargs
-    ):
+    def __init__(self, dim, window_size, num_heads, qkv_bias=True, dropout_rate=0.0, **kwargs):
         super(WindowAttention, self).__init__(**kwargs)
         self.dim = dim
         self.window_size = window_size
@@ -65,9 +61,7 @@ class WindowAttention(layers.Layer):
         self.proj = layers.Dense(dim)
 
     def build(self, input_shape):
-        num_window_elements = (2 * self.window_size[0] - 1) * (
-            2 * self.window_size[1] - 1
-        )
+        num_window_elements = (2 * self.window_size[0] - 1) * (2 * self.window_size[1] - 1)
         self.relative_position_bias_table = self.add_weight(
             shape=(num_window_elements, self.num_heads),
             initializer=tf.initializers.Zeros(),
@@ -101,9 +95,7 @@ class WindowAttention(layers.Layer):
         attn = q @ k
 
         num_window_elements = self.window_size[0] * self.window_size[1]
-        relative_position_index_flat = tf.reshape(
-            self.relative_position_index, shape=(-1,)
-        )
+        relative_position_index_flat = tf.reshape(self.relative_position_index, shape=(-1,))
         relative_position_bias = tf.gather(
             self.relative_position_bias_table, relative_position_index_flat
         )
@@ -115,13 +107,8 @@ class WindowAttention(layers.Layer):
 
         if mask is not None:
             nW = mask.get_shape()[0]
-            mask_float = tf.cast(
-                tf.expand_dims(tf.expand_dims(mask, axis=1), axis=0), tf.float32
-            )
-            attn = (
-                tf.reshape(attn, shape=(-1, nW, self.num_heads, size, size))
-                + mask_float
-            )
+            mask_float = tf.cast(tf.expand_dims(tf.expand_dims(mask, axis=1), axis=0), tf.float32)
+            attn = tf.reshape(attn, shape=(-1, nW, self.num_heads, size, size)) + mask_float
             attn = tf.reshape(attn, shape=(-1, self.num_heads, size, size))
             attn = keras.activations.softmax(attn, axis=-1)
         else:
@@ -208,12 +195,8 @@ class SwinTransformer(layers.Layer):
 
             # mask array to windows
             mask_windows = window_partition(mask_array, self.window_size)
-            mask_windows = tf.reshape(
-                mask_windows, shape=[-1, self.window_size * self.window_size]
-            )
-            attn_mask = tf.expand_dims(mask_windows, axis=1) - tf.expand_dims(
-                mask_windows, axis=2
-            )
+            mask_windows = tf.reshape(mask_windows, shape=[-1, self.window_size * self.window_size])
+            attn_mask = tf.expand_dims(mask_windows, axis=1) - tf.expand_dims(mask_windows, axis=2)
             attn_mask = tf.where(attn_mask != 0, -100.0, attn_mask)
             attn_mask = tf.where(attn_mask == 0, 0.0, attn_mask)
             self.attn_mask = tf.Variable(initial_value=attn_mask, trainable=False)
@@ -225,28 +208,20 @@ class SwinTransformer(layers.Layer):
         x = self.norm1(x)
         x = tf.reshape(x, shape=(-1, height, width, channels))
         if self.shift_size > 0:
-            shifted_x = tf.roll(
-                x, shift=[-self.shift_size, -self.shift_size], axis=[1, 2]
-            )
+            shifted_x = tf.roll(x, shift=[-self.shift_size, -self.shift_size], axis=[1, 2])
         else:
             shifted_x = x
 
         x_windows = window_partition(shifted_x, self.window_size)
-        x_windows = tf.reshape(
-            x_windows, shape=(-1, self.window_size * self.window_size, channels)
-        )
+        x_windows = tf.reshape(x_windows, shape=(-1, self.window_size * self.window_size, channels))
         attn_windows = self.attn(x_windows, mask=self.attn_mask)
 
         attn_windows = tf.reshape(
             attn_windows, shape=(-1, self.window_size, self.window_size, channels)
         )
-        shifted_x = window_reverse(
-            attn_windows, self.window_size, height, width, channels
-        )
+        shifted_x = window_reverse(attn_windows, self.window_size, height, width, channels)
         if self.shift_size > 0:
-            x = tf.roll(
-                shifted_x, shift=[self.shift_size, self.shift_size], axis=[1, 2]
-            )
+            x = tf.roll(shifted_x, shift=[self.shift_size, self.shift_size], axis=[1, 2])
         else:
             x = shifted_x
 

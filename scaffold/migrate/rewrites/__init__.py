@@ -5,7 +5,17 @@ records what it fixed or left. Edits of one class compose (they name
 different nodes, or compose on the same node), so the order only decides the
 order of the findings."""
 
-from . import add_weight, build, config, dtype_policy, dynamic, init_kwargs, registration, variables
+from . import (
+    add_weight,
+    build,
+    call_signature,
+    config,
+    dtype_policy,
+    dynamic,
+    init_kwargs,
+    registration,
+    variables,
+)
 
 REWRITES = (
     variables.rewrite,
@@ -16,4 +26,5 @@ REWRITES = (
     registration.rewrite,
     build.rewrite,
     dtype_policy.rewrite,
+    call_signature.rewrite,
 )

@@ -279,6 +279,8 @@ class _Chain:
         if kind in SHAPE_PRESERVING_LAYERS and len(sources) == 1:
             return sources[0]
         if kind is None and self._stateless(attr):
+            if UNKNOWN not in sources:  # nothing to create, but it is built like the others
+                self.steps.append(_Step(attr, sources, None))
             return UNKNOWN
         if UNKNOWN in sources:
             if kind in SHAPE_INDEPENDENT_LAYERS and len(sources) == 1:

@@ -26,7 +26,7 @@ def rewrite(layer: LayerClass, ctx: Context) -> None:
             for node in walk(statement):
                 if not isinstance(node, cst.Call):
                     continue
-                kind = ctx.names.keras_layer_class(node.func)
+                kind = ctx.names.keras_layer_class(node.func) or _local_layer(node, ctx)
                 if kind is None or keyword(node, "dtype") is not None:
                     continue
                 if method == "call":
@@ -75,6 +75,30 @@ def rewrite(layer: LayerClass, ctx: Context) -> None:
             CHECK,
             f"{len(given)} sublayer(s) ({kinds}) get dtype=self.dtype_policy",
         )
+
+
+def _local_layer(call: cst.Call, ctx: Context) -> str | None:
+    """A layer class of this module whose constructor takes `dtype` (it forwards
+    **kwargs to Keras, once migrated)."""
+    if not isinstance(call.func, cst.Name):
+        return None
+    local = next((l for l in ctx.layers if l.top_level and l.name == call.func.value), None)
+    if local is None or local.name not in ctx.names.of(call.func):
+        return None
+    while local is not None:
+        init = local.init
+        if init is not None:
+            if init.param("dtype"):
+                return local.name
+            left = any(
+                f.layer == local.name and f.rewrite == "init-kwargs" and f.status == "left"
+                for f in ctx.findings
+            )
+            return None if left or init.super_call is None else local.name
+        if local.kind != "local-subclass":
+            return local.name  # Keras's own constructor
+        local = local.parent
+    return None
 
 
 def _body(function: cst.FunctionDef):
