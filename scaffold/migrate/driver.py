@@ -8,8 +8,6 @@ import os
 from pathlib import Path
 
 import libcst as cst
-from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import AddImportsVisitor, ImportItem
 
 from .context import Context
 from .layers import find_layers
@@ -29,12 +27,7 @@ def migrate_source(source: str, package: str, path: str = "<source>") -> FileRes
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as error:
-        return FileResult(
-            path,
-            source,
-            source,
-            refused=f"does not parse (line {error.raw_line}: {error.message})",
-        )
+        return FileResult(path, source, source, refused=_syntax_error(text, error))
     wrapper = cst.MetadataWrapper(module, unsafe_skip_copy=True)
     names = Names(wrapper)
     layers = find_layers(wrapper.module, names)
@@ -43,13 +36,8 @@ def migrate_source(source: str, package: str, path: str = "<source>") -> FileRes
         for rewrite in REWRITES:
             rewrite(layer, ctx)
     migrated = ctx.edits.apply(wrapper.module) if ctx.edits else wrapper.module
-    if ctx.edits and ctx.edits.imports:
-        context = CodemodContext()
-        for name in sorted(ctx.edits.imports):
-            AddImportsVisitor.add_needed_import(context, name)
-        migrated = AddImportsVisitor(
-            context, [ImportItem(n) for n in ctx.edits.imports]
-        ).transform_module(migrated)
+    for name in sorted(ctx.edits.imports if ctx.edits else ()):
+        migrated = add_import(migrated, name)
     result_text = migrated.code
     try:
         compile(result_text, path, "exec")
@@ -68,6 +56,33 @@ def migrate_source(source: str, package: str, path: str = "<source>") -> FileRes
         layers=[layer.name for layer in layers],
         findings=ctx.findings,
     )
+
+
+def _syntax_error(text: str, error: cst.ParserSyntaxError) -> str:
+    """Python's own words for what does not parse (libcst's list every token it expected)."""
+    try:
+        compile(text, "<migrated>", "exec", dont_inherit=True)
+    except SyntaxError as python:
+        return f"does not parse: {python.msg} (line {python.lineno})"
+    return f"does not parse: syntax this tool cannot read yet (line {error.raw_line})"
+
+
+def add_import(module: cst.Module, name: str) -> cst.Module:
+    """`import name` after the module's first block of imports (after its
+    docstring and `from __future__` imports when it has no other), adding no
+    blank line: the lines around it stay as they were."""
+    body = list(module.body)
+    position = 0
+    for index, statement in enumerate(body):
+        small = statement.body if isinstance(statement, cst.SimpleStatementLine) else []
+        if small and all(isinstance(s, (cst.Import, cst.ImportFrom)) for s in small):
+            position = index + 1
+        elif small and isinstance(small[0], cst.Expr) and index == 0:
+            position = 1  # the docstring
+        elif position:
+            break
+    body.insert(position, cst.SimpleStatementLine([cst.Import([cst.ImportAlias(cst.Name(name))])]))
+    return module.with_changes(body=body)
 
 
 def registration_package(path: Path) -> str:
