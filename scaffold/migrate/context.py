@@ -12,7 +12,7 @@ from .edits import Edits
 from .layers import LayerClass
 from .names import Names
 from .report import FIXED, LEFT, Finding
-from .syntax import relayout, statements
+from .syntax import relayout, relayout_signature, statements
 
 
 def _keras_binding(wrapper: cst.MetadataWrapper) -> str | None:
@@ -94,3 +94,9 @@ class Context:
         column = self.names.column(statement)
         config, indent = self.module.config_for_parsing, self.indent(layer)
         self.edits.finish(statement, lambda line: relayout(line, column, config, indent))
+
+    def relayout_signature(self, layer: LayerClass, function: cst.FunctionDef) -> None:
+        """Lay the parameters of `function` out again if an edit makes its line too long."""
+        column = self.names.column(function)
+        config, indent = self.module.config_for_parsing, self.indent(layer)
+        self.edits.finish(function, lambda f: relayout_signature(f, column, config, indent))

@@ -20,7 +20,7 @@ MODEL_BASES = frozenset({"Model", "models.Model", "engine.training.Model", "mode
 SEQUENTIAL = frozenset({"Sequential", "models.Sequential"})
 
 # The layer classes of keras.layers (Keras 3.15). A call to one of these
-# constructs a sublayer: it accepts `dtype=` and implements compute_output_shape.
+# constructs a sublayer that accepts `dtype=`.
 KERAS_LAYERS = frozenset("""
     Activation ActivityRegularization AdaptiveAveragePooling1D AdaptiveAveragePooling2D
     AdaptiveAveragePooling3D AdaptiveMaxPooling1D AdaptiveMaxPooling2D AdaptiveMaxPooling3D Add
@@ -43,6 +43,9 @@ KERAS_LAYERS = frozenset("""
     UnitNormalization UpSampling1D UpSampling2D UpSampling3D ZeroPadding1D ZeroPadding2D
     ZeroPadding3D
     """.split())
+
+# RNN cells: layers of keras.layers without compute_output_shape().
+WITHOUT_OUTPUT_SHAPE = frozenset({"GRUCell", "LSTMCell", "SimpleRNNCell", "StackedRNNCells"})
 
 # Layers that hold no weights and return their input's shape: a call chain
 # may pass through them without a build step.

@@ -39,6 +39,12 @@ def code(node: cst.CSTNode) -> str:
     return cst.Module(body=[]).code_for_node(node)
 
 
+def argument_code(arg: cst.Arg) -> str:
+    """`name=value`, `*args` or `value`, without the comma that follows it."""
+    prefix = f"{arg.keyword.value}=" if arg.keyword is not None else arg.star
+    return prefix + code(arg.value)
+
+
 def string_value(node: cst.CSTNode) -> str | None:
     if isinstance(node, cst.SimpleString):
         return node.evaluated_value if isinstance(node.evaluated_value, str) else None
@@ -162,6 +168,26 @@ class _ExplicitIndent(cst.CSTTransformer):
         if updated_node.indent is None:
             return updated_node.with_changes(indent=self.indent)
         return updated_node
+
+
+def relayout_signature(
+    function: cst.FunctionDef, column: int, config, indent: str
+) -> cst.FunctionDef:
+    """`function` with its parameters laid out by black when an edit made its
+    `def` line too long (the body is not touched)."""
+    module = cst.Module(
+        body=[], default_indent=config.default_indent, default_newline=config.default_newline
+    )
+    header = function.with_changes(
+        body=cst.SimpleStatementSuite([cst.Pass()]), decorators=(), leading_lines=()
+    )
+    text = module.code_for_node(header)
+    if "\n" in text.rstrip("\n") or len(text.rstrip("\n")) + column <= LINE_LENGTH:
+        return function
+    [new] = statements(text.replace(": pass", ":\n    pass", 1), column, config, indent)
+    return function.with_changes(
+        params=new.params, whitespace_before_params=new.whitespace_before_params
+    )
 
 
 def relayout(

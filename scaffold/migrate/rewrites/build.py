@@ -17,7 +17,7 @@ import libcst as cst
 
 from ..context import Context
 from ..layers import LayerClass
-from ..names import SHAPE_INDEPENDENT_LAYERS, SHAPE_PRESERVING_LAYERS
+from ..names import SHAPE_INDEPENDENT_LAYERS, SHAPE_PRESERVING_LAYERS, WITHOUT_OUTPUT_SHAPE
 from ..syntax import code, number, self_attribute, walk
 
 CHECK = "composite-build"
@@ -304,8 +304,9 @@ class _Chain:
     def _traced(self, attr: str) -> bool:
         """Whether the output shape of a sublayer must be traced from its call():
         a Keras layer or a class with compute_output_shape() declares it."""
-        if self._kind(attr) is not None:
-            return False
+        kind = self._kind(attr)
+        if kind is not None:
+            return kind in WITHOUT_OUTPUT_SHAPE
         local = self._local_class(attr)
         return local is None or "compute_output_shape" not in local.methods
 

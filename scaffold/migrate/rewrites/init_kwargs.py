@@ -104,6 +104,7 @@ def rewrite(layer: LayerClass, ctx: Context) -> None:
 
     if hoisted or init.var_kwargs is None:
         ctx.edits.replace(init.node, signature)
+        ctx.relayout_signature(layer, init.node)
     ctx.edits.replace(call, forward)
     ctx.relayout(layer, call)
     if init.var_kwargs is None:

@@ -14,7 +14,16 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from ..names import Names, keras_path
-from ..syntax import argument, code, dotted, keyword, name_uses, number, positional
+from ..syntax import (
+    argument,
+    argument_code,
+    code,
+    dotted,
+    keyword,
+    name_uses,
+    number,
+    positional,
+)
 
 _DTYPE_NAMES = {
     "float16",
@@ -365,7 +374,7 @@ class Reader:
             return '"zeros"' if "zeros" in name else '"ones"'
         if name in tf_classes:
             # same parameter names and defaults as the Keras classes
-            arguments = ", ".join(code(a) for a in node.args)
+            arguments = ", ".join(argument_code(a) for a in node.args)
             if not arguments:
                 snake = {"RandomNormal": "random_normal", "RandomUniform": "random_uniform"}
                 if tf_classes[name] in snake:
