@@ -12,7 +12,7 @@ from .edits import Edits
 from .layers import LayerClass
 from .names import Names
 from .report import FIXED, LEFT, Finding
-from .syntax import relayout, relayout_signature, statements
+from .syntax import relayout, relayout_signature, statements, walk
 
 
 def _keras_binding(wrapper: cst.MetadataWrapper) -> str | None:
@@ -88,7 +88,14 @@ class Context:
 
     def relayout(self, layer: LayerClass, node: cst.CSTNode) -> None:
         """Lay the statement holding `node` out again if an edit makes it too long."""
-        statement = self.names.statement(node)
+        statement = next(
+            (
+                s
+                for s in walk(layer.node)
+                if isinstance(s, cst.SimpleStatementLine) and node in walk(s)
+            ),
+            None,
+        )
         if statement is None:
             return
         column = self.names.column(statement)

@@ -24,6 +24,12 @@ def migrate_source(source: str, package: str, path: str = "<source>") -> FileRes
     A source that does not parse comes back `refused`, unchanged."""
     bom = source.startswith(BOM)
     text = source[len(BOM) :] if bom else source
+    if "keras" not in text:  # no Keras layer can be defined without naming Keras
+        try:
+            compile(text, path, "exec", dont_inherit=True)
+        except (SyntaxError, ValueError) as error:  # ValueError: a null byte
+            return FileResult(path, source, source, refused=_python_syntax_error(error))
+        return FileResult(path, source, source)
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as error:
@@ -63,8 +69,14 @@ def _syntax_error(text: str, error: cst.ParserSyntaxError) -> str:
     try:
         compile(text, "<migrated>", "exec", dont_inherit=True)
     except SyntaxError as python:
-        return f"does not parse: {python.msg} (line {python.lineno})"
+        return _python_syntax_error(python)
     return f"does not parse: syntax this tool cannot read yet (line {error.raw_line})"
+
+
+def _python_syntax_error(error: Exception) -> str:
+    if isinstance(error, SyntaxError):
+        return f"does not parse: {error.msg} (line {error.lineno})"
+    return f"does not parse: {error}"
 
 
 def add_import(module: cst.Module, name: str) -> cst.Module:

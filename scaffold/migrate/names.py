@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import libcst as cst
 from libcst._metadata_dependent import LazyValue
-from libcst.metadata import ParentNodeProvider, PositionProvider, QualifiedNameProvider
+from libcst.metadata import PositionProvider, QualifiedNameProvider
 
 # tf.keras on TensorFlow 2.16+ is Keras 3; keras.src is its implementation.
 _KERAS_ROOTS = ("tensorflow.keras.", "tensorflow.python.keras.", "keras.src.", "keras.")
@@ -90,7 +90,6 @@ class Names:
     def __init__(self, wrapper: cst.MetadataWrapper):
         self._qualified = wrapper.resolve(QualifiedNameProvider)
         self._positions = wrapper.resolve(PositionProvider)
-        self._parents = wrapper.resolve(ParentNodeProvider)
 
     def of(self, node: cst.CSTNode) -> set[str]:
         found = self._qualified.get(node, ())
@@ -103,12 +102,6 @@ class Names:
 
     def column(self, node: cst.CSTNode) -> int:
         return self._positions[node].start.column
-
-    def statement(self, node: cst.CSTNode) -> cst.SimpleStatementLine | None:
-        """The simple statement line holding `node`."""
-        while node is not None and not isinstance(node, cst.SimpleStatementLine):
-            node = self._parents.get(node)
-        return node
 
     def keras(self, node: cst.CSTNode) -> str | None:
         """The Keras API a node names (`layers.Dense`), if any."""

@@ -94,11 +94,27 @@ def statement_expressions(statement: cst.CSTNode) -> Iterator[cst.BaseSmallState
         yield from statement.body
 
 
+class _Collect(cst.CSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.nodes: list[cst.CSTNode] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        self.nodes.append(node)
+        return True
+
+
+@functools.lru_cache(maxsize=4096)
+def _descendants(node: cst.CSTNode) -> tuple[cst.CSTNode, ...]:
+    collect = _Collect()
+    node.visit(collect)
+    return tuple(collect.nodes)
+
+
 def walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    """Every node below `node` (itself included), depth first."""
-    yield node
-    for child in node.children:
-        yield from walk(child)
+    """Every node below `node` (itself included), depth first. One traversal
+    per subtree (libcst computes `children` anew on each access)."""
+    return iter(_descendants(node))
 
 
 def name_uses(node: cst.CSTNode, name: str) -> list[cst.Name]:

@@ -369,7 +369,7 @@ def _complete(layer: LayerClass, existing: cst.FunctionDef, entries, unrecoverab
 
 def _describe(entries) -> str:
     return ", ".join(
-        e.key + (" (kept as self." + e.store + ")" if e.store else "") for e in entries
+        e.key + (" (now stored as self." + e.store + ")" if e.store else "") for e in entries
     )
 
 
