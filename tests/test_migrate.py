@@ -710,20 +710,50 @@ def test_branches_are_built_from_the_shape_each_receives():
             def __init__(self):
                 super().__init__()
                 self.trunk = tf.keras.layers.Dense(8)
+                self.side = tf.keras.layers.Dense(8)
                 self.mean = tf.keras.layers.Dense(2)
                 self.attention = tf.keras.layers.MultiHeadAttention(num_heads=2, key_dim=4)
                 self.embedding = tf.keras.layers.Embedding(10, 8)
 
             def call(self, inputs):
                 x = self.trunk(inputs)
+                y = self.side(inputs)
                 positions = tf.range(tf.shape(inputs)[1])
-                return self.mean(x) + self.attention(x, x) + self.embedding(positions)
+                return self.mean(x) + self.attention(y, y) + self.embedding(positions)
         """)
     build = method(result, "Heads", "build")
     assert "trunk_shape = self.trunk.compute_output_shape(input_shape)" in build
+    assert "side_shape = self.side.compute_output_shape(input_shape)" in build
     assert "self.mean.build(trunk_shape)" in build
-    assert "self.attention.build(trunk_shape, trunk_shape)" in build
+    assert "self.attention.build(side_shape, side_shape)" in build
     assert "self.embedding.build()" in build  # its weights do not depend on the input
+
+
+def test_residual_connections_are_followed_by_keras_shape_rules():
+    result = migrate("""
+        class TransformerBlock(tf.keras.layers.Layer):
+            def __init__(self, embed_dim, num_heads, ff_dim):
+                super().__init__()
+                self.att = tf.keras.layers.MultiHeadAttention(num_heads=num_heads, key_dim=embed_dim)
+                self.ffn = tf.keras.Sequential(
+                    [tf.keras.layers.Dense(ff_dim, activation="relu"), tf.keras.layers.Dense(embed_dim)]
+                )
+                self.norm1 = tf.keras.layers.LayerNormalization()
+                self.norm2 = tf.keras.layers.LayerNormalization()
+
+            def call(self, inputs):
+                out1 = self.norm1(inputs + self.att(inputs, inputs))
+                return self.norm2(out1 + self.ffn(out1))
+        """)
+    assert method(result, "TransformerBlock", "build") == (
+        "def build(self, input_shape):\n"
+        "        self.att.build(input_shape, input_shape)\n"
+        "        self.norm1.build(input_shape)\n"  # attention and normalization keep the shape
+        "        self.ffn.build(input_shape)\n"
+        "        shape = self.ffn.compute_output_shape(input_shape)\n"
+        "        shape = (keras.KerasTensor(input_shape) + keras.KerasTensor(shape)).shape\n"
+        "        self.norm2.build(shape)"
+    )
 
 
 @pytest.mark.parametrize(

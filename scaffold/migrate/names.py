@@ -54,6 +54,12 @@ SHAPE_PRESERVING_LAYERS = frozenset("""
     Identity LeakyReLU ReLU Softmax SpatialDropout1D SpatialDropout2D SpatialDropout3D
     """.split())
 
+# Layers with weights whose output has their input's shape (Keras documents it).
+OUTPUT_SHAPED_LIKE_INPUT = frozenset("""
+    BatchNormalization GroupNormalization LayerNormalization PReLU RMSNormalization
+    UnitNormalization
+    """.split())
+
 # Layers whose weights do not depend on the input shape: built without one.
 SHAPE_INDEPENDENT_LAYERS = frozenset({"Embedding"})
 

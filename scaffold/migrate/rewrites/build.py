@@ -17,12 +17,29 @@ import libcst as cst
 
 from ..context import Context
 from ..layers import LayerClass
-from ..names import SHAPE_INDEPENDENT_LAYERS, SHAPE_PRESERVING_LAYERS, WITHOUT_OUTPUT_SHAPE
-from ..syntax import code, number, self_attribute, walk
+from ..names import (
+    OUTPUT_SHAPED_LIKE_INPUT,
+    SHAPE_INDEPENDENT_LAYERS,
+    SHAPE_PRESERVING_LAYERS,
+    WITHOUT_OUTPUT_SHAPE,
+)
+from ..syntax import code, keyword, number, self_attribute, walk
 
 CHECK = "composite-build"
 UNKNOWN = -1
 CALL_KEYWORDS = {"training", "mask"}  # do not change a sublayer's output shape
+
+
+_BROADCASTING = {
+    cst.Add: "+",
+    cst.AddAssign: "+",
+    cst.Subtract: "-",
+    cst.SubtractAssign: "-",
+    cst.Multiply: "*",
+    cst.MultiplyAssign: "*",
+    cst.Divide: "/",
+    cst.DivideAssign: "/",
+}
 
 
 class Unfollowable(Exception):
@@ -51,16 +68,16 @@ def rewrite(layer: LayerClass, ctx: Context) -> None:
             f"{what}: {why}; build each sublayer in build(input_shape) from the shape it receives",
         )
         return
-    if not steps:
+    if not any(step.attr for step in steps):
         return
     self_name = layer.init.self_name
     keras_tensor = None
-    if any(step.traced for step in steps):
+    if any(step.traced or (step.attr is None and step.needed) for step in steps):
         keras_tensor = ctx.keras("KerasTensor")
         if keras_tensor is None:
             ctx.left(layer, call, CHECK, ctx.keras_unavailable())
             return
-    built = ", ".join(step.attr for step in steps)
+    built = ", ".join(step.attr for step in steps if step.attr)
     if existing is None:
         lines = _build_lines(steps, self_name, keras_tensor, "input_shape")
         text = f"def build({self_name}, input_shape):\n" + "".join(f"    {l}\n" for l in lines)
@@ -119,19 +136,25 @@ def _build_lines(
 ) -> list[str]:
     """`self.a.build(shape)` and the shapes computed between steps. One `shape`
     variable when each step takes the previous one's output, else one per step."""
+    written = [step for step in steps if step.emits]
     latest, linear = 0, True
-    for step in steps:
+    for step in written:
         if any(ref not in (0, latest) for ref in step.inputs):
             linear = False
-        if step.output is not None:
+        if step.output is not None and step.needed:
             latest = step.output
     names = {0: input_name}
-    for step in steps:
+    for number_, step in enumerate(written):
         if step.output is not None:
-            names[step.output] = "shape" if linear else f"{step.attr}_shape"
+            own = f"{step.attr}_shape" if step.attr else f"shape_{number_}"
+            names[step.output] = "shape" if linear else own
     lines = []
-    for step in steps:
+    for step in written:
         shapes = ", ".join(names[ref] for ref in step.inputs)
+        if step.attr is None:
+            a, b = (f"{keras_tensor}({names[ref]})" for ref in step.inputs)
+            lines.append(f"{names[step.output]} = ({a} {step.operator} {b}).shape")
+            continue
         lines.append(f"{self_name}.{step.attr}.build({shapes})")
         if step.needed and step.traced:
             # a layer that does not declare its output shape: trace its call()
@@ -156,12 +179,20 @@ def _next_method_spacing(layer: LayerClass):
 
 
 class _Step:
-    def __init__(self, attr: str, inputs: list[int], output: int | None):
+    """A sublayer to build (`attr`), or a shape the chain computes between two
+    (`operator`: the shape of `a + b` for two shapes the chain knows)."""
+
+    def __init__(self, attr: str | None, inputs: list[int], output: int | None, operator=None):
         self.attr = attr
         self.inputs = inputs  # shape references it is built from ([] : no shape needed)
         self.output = output  # the reference of its output shape
+        self.operator = operator
         self.needed = False  # a later step is built from that output
         self.traced = False  # that output's shape comes from tracing its call()
+
+    @property
+    def emits(self) -> bool:
+        return self.attr is not None or self.needed
 
 
 class _Chain:
@@ -257,9 +288,39 @@ class _Chain:
                 return left
             if number(node.left) is not None:
                 return right
-        if isinstance(node, cst.AugAssign) and number(node.value) is not None:
-            return left
-        return UNKNOWN
+            operator = node.operator
+        else:
+            if number(node.value) is not None:
+                return left
+            operator = node.operator
+        symbol = _BROADCASTING.get(type(operator))
+        if UNKNOWN in (left, right) or symbol is None:
+            return UNKNOWN
+        # the shape of `a + b`, by Keras's own broadcasting, when a later step needs it
+        ref = self._new_ref(_Step(None, [left, right], None, operator=symbol))
+        return ref
+
+    def _new_ref(self, step: "_Step") -> int:
+        ref = self.next_ref
+        self.next_ref += 1
+        step.output = ref
+        self.steps.append(step)
+        self.producer[ref] = len(self.steps) - 1
+        return ref
+
+    def _need(self, ref: int) -> None:
+        """A step is built from `ref`: whatever computes it must be written."""
+        if ref == 0:
+            return
+        producer = self.steps[self.producer[ref]]
+        if producer.needed:
+            return
+        producer.needed = True
+        if producer.attr is None:
+            for source in producer.inputs:
+                self._need(source)
+        else:
+            producer.traced = self._traced(producer.attr)
 
     def _sublayer_call(self, attr: str, call: cst.Call, env: dict) -> int:
         sublayers = self.layer.sublayers
@@ -288,15 +349,15 @@ class _Chain:
                 return UNKNOWN
             raise Unfollowable(f"the shape reaching self.{attr} is not one the tool can follow")
         for source in sources:
-            if source != 0:
-                producer = self.steps[self.producer[source]]
-                producer.needed = True
-                producer.traced = self._traced(producer.attr)
-        ref = self.next_ref
-        self.next_ref += 1
-        self.steps.append(_Step(attr, sources, ref))
-        self.producer[ref] = len(self.steps) - 1
-        return ref
+            self._need(source)
+        if kind in OUTPUT_SHAPED_LIKE_INPUT or (
+            kind == "MultiHeadAttention"
+            and keyword(self.layer.sublayers[attr], "output_shape") is None
+        ):
+            # Keras documents the output shape: the (first) input's
+            self.steps.append(_Step(attr, sources, None))
+            return sources[0]
+        return self._new_ref(_Step(attr, sources, None))
 
     def _kind(self, attr: str) -> str | None:
         return self.ctx.names.sublayer_class(self.layer.sublayers[attr].func)
