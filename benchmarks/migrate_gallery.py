@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -32,18 +31,12 @@ GALLERY = REPO / "benchmarks" / "migrate_gallery"
 RESULTS = REPO / "benchmarks" / "results"
 sys.path.insert(0, str(REPO / "tests"))
 
+from helpers import run_scaffold  # noqa: E402
 from migrate_equivalence import compare  # noqa: E402
 
 
-def scaffold(*args, cwd: Path, timeout: float = 1800) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "scaffold", *map(str, args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env={**os.environ, "PYTHONPATH": str(REPO), "TF_CPP_MIN_LOG_LEVEL": "3"},
-    )
+def scaffold(*args, cwd: Path) -> subprocess.CompletedProcess:
+    return run_scaffold(*args, cwd=cwd, timeout=1800, env={"TF_CPP_MIN_LOG_LEVEL": "3"})
 
 
 def check(directory: Path, stem: str, config: dict, work: Path) -> dict:

@@ -132,20 +132,26 @@ def _outputs(value) -> list:
     return [np.asarray(v) for v in tf.nest.flatten(value)]
 
 
+def _modules(modules: list[dict], side: str, report: dict):
+    """(key, module, config) for each module that imports; the others are reported."""
+    for entry in modules:
+        key = entry["key"]
+        try:
+            module = _load(Path(entry["path"]), f"{side}_{key}")
+        except Exception as error:
+            report[key] = {"module_error": f"{type(error).__name__}: {error}"[:300]}
+            continue
+        report[key] = {}
+        yield key, module, entry["config"]
+
+
 def run_original(modules: list[dict], state_path: Path) -> dict:
     import numpy as np
 
     internal = _internal_attributes()
     arrays, report = {}, {}
-    for entry in modules:
-        key = entry["key"]
-        try:
-            module = _load(Path(entry["path"]), f"original_{key}")
-        except Exception as error:
-            report[key] = {"module_error": f"{type(error).__name__}: {error}"[:300]}
-            continue
-        results = report[key] = {}
-        for name, settings in entry["config"].items():
+    for key, module, config in _modules(modules, "original", report):
+        for name, settings in config.items():
             try:
                 layer = getattr(module, name)(**settings.get("args", {}))
                 x = _sample(settings)
@@ -153,13 +159,16 @@ def run_original(modules: list[dict], state_path: Path) -> dict:
                 values = {p: np.asarray(v.numpy()) for p, v in state(layer, internal).items()}
                 outputs = _outputs(layer(x))
             except Exception as error:
-                results[name] = {"ran": False, "error": f"{type(error).__name__}: {error}"[:300]}
+                report[key][name] = {
+                    "ran": False,
+                    "error": f"{type(error).__name__}: {error}"[:300],
+                }
                 continue
             for path, value in values.items():
                 arrays[f"{key}/{name}/state/{path}"] = value
             for index, output in enumerate(outputs):
                 arrays[f"{key}/{name}/output/{index}"] = output
-            results[name] = {"ran": True, "variables": sorted(values), "outputs": len(outputs)}
+            report[key][name] = {"ran": True, "variables": sorted(values), "outputs": len(outputs)}
     np.savez(state_path, **arrays)
     return report
 
@@ -170,17 +179,10 @@ def run_migrated(modules: list[dict], state_path: Path, original: dict) -> dict:
     internal = _internal_attributes()
     saved = np.load(state_path)
     report = {}
-    for entry in modules:
-        key = entry["key"]
-        try:
-            module = _load(Path(entry["path"]), f"migrated_{key}")
-        except Exception as error:
-            report[key] = {"module_error": f"{type(error).__name__}: {error}"[:300]}
-            continue
-        results = report[key] = {}
-        for name, settings in entry["config"].items():
+    for key, module, config in _modules(modules, "migrated", report):
+        for name, settings in config.items():
             before = original.get(key, {}).get(name, {})
-            results[name] = _compare_one(module, name, settings, before, saved, key, internal)
+            report[key][name] = _compare_one(module, name, settings, before, saved, key, internal)
     return report
 
 

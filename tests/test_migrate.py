@@ -71,7 +71,7 @@ LAYER_IMPORTS = [
 @pytest.mark.parametrize("imports, base", LAYER_IMPORTS)
 def test_layers_are_found_however_layer_is_imported(imports, base):
     result = migrate(
-        f"""
+        """
         class Scale(BASE):
             def __init__(self, units):
                 super().__init__()

@@ -78,7 +78,6 @@ def rewrite(layer: LayerClass, ctx: Context) -> None:
         hoisted.append((name, arg.value))
 
     def signature(function: cst.FunctionDef) -> cst.FunctionDef:
-        params = function.params
         for name, default in hoisted:
             new = cst.Param(
                 cst.Name(name),

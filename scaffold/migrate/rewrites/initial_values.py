@@ -23,6 +23,7 @@ from ..syntax import (
     name_uses,
     number,
     positional,
+    self_attribute,
 )
 
 _DTYPE_NAMES = {
@@ -354,7 +355,7 @@ class Reader:
 
     def initializer(self, node: cst.BaseExpression) -> str | None:
         """The Keras initializer an expression names, as code for add_weight."""
-        attr = _self_attr(node, self.self_name)
+        attr = self_attribute(node, self.self_name)
         if attr is not None:
             return code(node) if attr in self.initializer_attributes else None
         if not isinstance(node, cst.Call):
@@ -393,16 +394,6 @@ class Reader:
                 return "keras." + path
             return name
         return ""
-
-
-def _self_attr(node, self_name: str) -> str | None:
-    if (
-        isinstance(node, cst.Attribute)
-        and isinstance(node.value, cst.Name)
-        and node.value.value == self_name
-    ):
-        return node.attr.value
-    return None
 
 
 def _constant(value) -> str:

@@ -16,7 +16,7 @@ import libcst as cst
 
 from ..context import Context
 from ..layers import LayerClass, method_self
-from ..syntax import argument, code, self_attribute, walk
+from ..syntax import code, self_attribute, walk
 from .initial_values import Initial, Locals, Reader, normalize_dtype
 
 CHECK = "tracked-variables"
