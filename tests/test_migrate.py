@@ -766,7 +766,7 @@ def test_residual_connections_are_followed_by_keras_shape_rules():
                     inputs = self.a(inputs)
                 return self.b(inputs)
             """,
-            "`if` block",
+            "self.a(...) inside a `if` block",
         ),
         (
             """

@@ -223,10 +223,32 @@ class _Chain:
         body = call.body.body if isinstance(call.body, cst.IndentedBlock) else ()
         for statement in body:
             if not isinstance(statement, cst.SimpleStatementLine):
-                raise Unfollowable(f"call() has a `{_keyword(statement)}` block")
+                self._block(statement, env)
+                continue
             for small in statement.body:
                 self._statement(small, env)
         return self.steps
+
+    def _block(self, statement: cst.CSTNode, env: dict) -> None:
+        """A block (`if`, `for`, ...) that calls no sublayer only makes the shapes
+        of the names it assigns unknown; one that does is not followed."""
+        for node in walk(statement):
+            if isinstance(node, cst.Call) and _mentions(node.func, self.self_name):
+                raise Unfollowable(
+                    f"call() calls {code(node.func)}(...) inside a `{_keyword(statement)}` block"
+                )
+        for node in walk(statement):
+            targets = []
+            if isinstance(node, cst.Assign):
+                targets = [t.target for t in node.targets]
+            elif isinstance(node, (cst.AugAssign, cst.AnnAssign, cst.For, cst.NamedExpr)):
+                targets = [node.target]
+            elif isinstance(node, cst.AsName):
+                targets = [node.name]
+            for target in targets:
+                for name in walk(target):
+                    if isinstance(name, cst.Name):
+                        env.pop(name.value, None)
 
     def _statement(self, small: cst.BaseSmallStatement, env: dict) -> None:
         if isinstance(small, cst.Expr) and isinstance(
@@ -333,12 +355,12 @@ class _Chain:
         if not inputs or any(a.star for a in call.args) or set(extra) - CALL_KEYWORDS:
             raise Unfollowable(f"self.{attr}(...) is called with arguments other than tensors")
         sources = [self._value(a.value, env) for a in inputs]
+        kind = self._kind(attr)
+        if kind in SHAPE_PRESERVING_LAYERS and len(sources) == 1:
+            return sources[0]  # no weights: called as often as it likes
         if attr in self.called:
             raise Unfollowable(f"self.{attr} is called more than once")
         self.called.add(attr)
-        kind = self._kind(attr)
-        if kind in SHAPE_PRESERVING_LAYERS and len(sources) == 1:
-            return sources[0]
         if kind is None and self._stateless(attr):
             if UNKNOWN not in sources:  # nothing to create, but it is built like the others
                 self.steps.append(_Step(attr, sources, None))
