@@ -23,7 +23,8 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 @click.version_option(__version__, "-V", "--version", prog_name="scaffold")
 def cli() -> None:
     """Generate custom Keras 3 layers, their tests, and a LeNet-5 project;
-    check your own layers against the Keras 3 pitfalls.
+    check your own layers against the Keras 3 pitfalls, and migrate TF
+    2.0-era layers to Keras 3.
 
     Every generated layer follows the Keras 3 rules that TF 2.0-era tutorials
     predate (tracked weights, no `dynamic=True`, composite layers that build
@@ -37,6 +38,7 @@ def cli() -> None:
       scaffold layer my_dense --kind dense --units 10 --weights-in init --input-dim 84
       scaffold lenet lenet5 --train
       scaffold check my_layers
+      scaffold migrate my_layers.py --write
     """
 
 
@@ -416,8 +418,9 @@ def migrate(paths, write, check_only, output_format):
     keras.Variable), dynamic=True is removed, __init__ accepts and forwards
     **kwargs, get_config is generated or completed, the class is
     registered, a composite layer gets a build(), sublayers get the layer's
-    dtype policy, and Keras 2's positional add_weight gets keywords.
-    Everything else stays byte for byte. What cannot be fixed safely is
+    dtype policy, Keras 2's positional add_weight gets keywords, and a
+    `training` argument call() requires gets a default. Everything else
+    stays byte for byte. What cannot be fixed safely is
     reported (file:line), never guessed.
 
     By default nothing is written: each change is shown as a unified diff,
