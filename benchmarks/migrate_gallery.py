@@ -113,7 +113,32 @@ def main() -> None:
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / "migrate_gallery.json"
     out.write_text(json.dumps({"idempotent": idempotent, "layers": rows}, indent=2))
-    print(f"\nresults: {out.relative_to(REPO)}")
+    (RESULTS / "migrate_gallery.md").write_text(markdown(rows))
+    print(f"\nresults: {out.relative_to(REPO)}, and a table in migrate_gallery.md")
+
+
+def markdown(rows: list[dict]) -> str:
+    """The table the README shows."""
+
+    def mark(value) -> str:
+        return {True: "yes", False: "no", None: "-"}[value]
+
+    lines = [
+        "| layer | fixed | left | `check` before | after | same outputs |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for row in rows:
+        after = mark(row["passes_after"])
+        if not row["passes_after"]:
+            after += " (" + (", ".join(row["failed_after"]) or "error") + ")"
+        same = mark(row["same_outputs"]) + (
+            " (Keras 2)" if row["original_ran_on"] == "keras2" else ""
+        )
+        lines.append(
+            f"| `{row['layer']}` | {', '.join(row['fixed']) or '-'} | {', '.join(row['left']) or '-'} "
+            f"| {mark(row['passes_before'])} | {after} | {same} |"
+        )
+    return "\n".join(lines) + "\n"
 
 
 def print_table(rows: list[dict], idempotent: bool, seconds: float) -> None:
