@@ -432,6 +432,8 @@ def test_a_user_argument_named_like_dynamic_is_not_keras_dynamic():
             "(self, units, name='', **kwargs)",
             "super().__init__(name=name, **kwargs)",
         ),
+        ("(self, units, /)", "super().__init__()", "(self, units, /, **kwargs)", "(**kwargs)"),
+        ("(self, *, units=3)", "super().__init__()", "(self, *, units=3, **kwargs)", "(**kwargs)"),
         (
             "(self, units)",
             "tf.keras.layers.Layer.__init__(self)",

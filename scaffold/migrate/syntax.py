@@ -281,6 +281,8 @@ def add_var_keyword(function: cst.FunctionDef, name: str) -> cst.FunctionDef:
     params = function.params
     ordered: list[tuple[str, int | None, cst.CSTNode]] = []
     ordered += [("posonly_params", i, p) for i, p in enumerate(params.posonly_params)]
+    if isinstance(params.posonly_ind, cst.ParamSlash):
+        ordered.append(("posonly_ind", None, params.posonly_ind))
     ordered += [("params", i, p) for i, p in enumerate(params.params)]
     if isinstance(params.star_arg, (cst.Param, cst.ParamStar)):
         ordered.append(("star_arg", None, params.star_arg))
