@@ -50,11 +50,11 @@ def main() -> None:
         )
         env["PYTHONPATH"] = str(project / "src")
         for dataset in args.datasets.split(","):
-            output = Path(tmp) / f"run-{dataset}"
+            output = Path(tmp) / "runs"
             command = [
                 sys.executable,
                 "-m",
-                "tta_lenet.train",
+                "tta_lenet.training",
                 "--dataset",
                 dataset,
                 "--style",
@@ -63,13 +63,15 @@ def main() -> None:
                 "0",
                 "--output-dir",
                 str(output),
+                "--run-name",
+                dataset,
             ]
             if dataset == "idx":
                 command += ["--data-dir", str(args.mnist_dir)]
             start = time.perf_counter()
             subprocess.run(command, check=True, env=env, stdout=subprocess.DEVNULL)
             wall = time.perf_counter() - start
-            metrics = json.loads((output / "metrics.json").read_text())
+            metrics = json.loads((output / dataset / "metrics.json").read_text())
             split = "test" if metrics["test_accuracy"] is not None else "validation"
             rows.append(
                 {

@@ -6,6 +6,7 @@ and black are only imported once a command actually renders something.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -46,13 +47,35 @@ def run_plan(plan: Plan, dry_run: bool, force: bool) -> None:
     """Show or commit a plan; conflicts refuse the whole run."""
     if dry_run:
         statuses = plan.statuses(force)
-        click.echo(plan.describe(statuses))
+        say(plan.describe(statuses))
         plan.refuse_conflicts(statuses)
-        click.echo("dry run: nothing was written")
+        say("dry run: nothing was written")
         return
-    for planned, status in plan.commit(force):
+    try:
+        statuses = plan.commit(force)
+    finally:
+        for note in plan.notes:
+            click.echo(f"scaffold: {note}", err=True)
+    report = []
+    for planned, status in statuses:
         suffix = " (unchanged)" if status is Status.IDENTICAL else ""
-        click.echo(f"{status.value:>9}  {display(planned.path)}{suffix}")
+        report.append(f"{status.value:>9}  {display(planned.path)}{suffix}")
+    try:
+        say("\n".join(report))
+    except OutputFailed as failed:
+        raise OutputFailed(f"{failed}; the files were written") from None
+
+
+class OutputFailed(ScaffoldError):
+    """Standard output cannot be written (a full device, a closed pipe)."""
+
+
+def say(text: str) -> None:
+    """Print to standard output; a failure to print is one line, not a traceback."""
+    try:
+        click.echo(text)
+    except OSError as error:
+        raise OutputFailed(f"cannot write to standard output ({error.strerror or error})") from None
 
 
 def _choice(enum_type) -> click.Choice:
@@ -186,7 +209,7 @@ def layer(
       scaffold layer Fc --kind dense --units 10 --weights-in init --input-dim 84
       scaffold layer Scale --dry-run
     """
-    from .generators.layer import layer_plan, resolve_target
+    from .generators.layer import check_module_names, layer_plan, resolve_target
     from .names import parse_name
 
     if no_tests and tests_dir is not None:
@@ -207,11 +230,12 @@ def layer(
     if tests_dir is not None:
         ensure_directory_target(tests_dir, "tests directory")
     target = resolve_target(output_dir, tests_dir, with_tests=not no_tests)
+    check_module_names(target, options.name.module_name)
     run_plan(layer_plan(options, target), dry_run, force)
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("directory", type=click.Path(path_type=Path))
+@click.argument("directory")
 @click.option("--name", help="Python package name. [default: from DIRECTORY]")
 @click.option(
     "--style",
@@ -254,9 +278,10 @@ def lenet(
     Its custom layers (Convolution for C1/C3/C5, Subsampling for S2/S4,
     FullyConnected for F6 and the output) come from the same templates as
     `scaffold layer`, each with its test; model.py builds LeNet-5 from them or
-    from keras.layers; data.py loads digits, MNIST or MNIST IDX files; train.py
-    trains and writes model.keras, history.json, metrics.json,
-    training_curves.png and TensorBoard logs.
+    from keras.layers; data.py loads digits, MNIST or MNIST IDX files; the
+    training package trains into runs/NAME/ (model.keras, history.json,
+    metrics.json, training_curves.png, TensorBoard logs) and resumes an
+    interrupted run; NAME-predict and NAME-export use the trained model.
 
     \b
     Examples:
@@ -266,6 +291,10 @@ def lenet(
       cd lenet5 && pip install -e '.[test]' && python -m pytest
     """
     from .generators.lenet import lenet_options, lenet_plan
+
+    if not directory.strip():
+        raise UsageProblem("DIRECTORY is empty; give the new project's directory, e.g. lenet5")
+    directory = Path(directory)
 
     # --data-dir is made absolute: training runs inside the project directory.
     train_options = {
@@ -440,33 +469,85 @@ def migrate(paths, write, check_only, output_format):
         raise UsageProblem("--write and --check contradict each other; give one")
     from .migrate.command import run_migrate
 
-    sys.exit(run_migrate(paths, write=write, check_only=check_only, output_format=output_format))
+    code = run_migrate(
+        paths, write=write, check_only=check_only, output_format=output_format, say=say
+    )
+    sys.exit(code)
 
 
 def _one_line(message: str) -> str:
     return " ".join(message.split())
 
 
+def _fail(message: str, code: int) -> None:
+    try:
+        click.echo(message, err=True)
+    except OSError:
+        pass  # standard error is gone too: the exit code says it
+    sys.exit(code)
+
+
+def _os_error(error: OSError) -> str:
+    reason = error.strerror or str(error)
+    if error.filename is not None:
+        return f"{display(Path(os.fsdecode(error.filename)))}: {reason}"
+    return reason
+
+
+def _text_streams_never_fail() -> None:
+    """Characters the terminal's encoding lacks (a C or Latin-1 locale) are
+    written as escapes instead of failing the run."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+
+
+def _silence_stdout() -> None:
+    """After standard output failed, point it at /dev/null so that Python's own
+    flush at exit does not print a second error."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: every error is one line on stderr, never a traceback."""
+    _text_streams_never_fail()
     try:
-        code = cli.main(args=argv, prog_name="scaffold", standalone_mode=False)
+        os.getcwd()
+    except OSError:
+        _fail("scaffold: error: the current directory no longer exists; cd into one that does", 1)
+    try:
+        # make_context/invoke rather than cli.main: click's main answers Ctrl-C
+        # with a blank line of its own before any message.
+        arguments = sys.argv[1:] if argv is None else list(argv)
+        try:
+            with cli.make_context("scaffold", arguments) as context:
+                code = cli.invoke(context)
+        except click.exceptions.Exit as exit_:
+            code = exit_.exit_code
+        try:
+            sys.stdout.flush()
+        except OSError as error:
+            raise OutputFailed(f"cannot write to standard output ({error.strerror})") from None
     except click.UsageError as error:
         command = error.ctx.command_path if error.ctx else "scaffold"
-        click.echo(
-            f"{command}: error: {_one_line(error.format_message())} (see '{command} --help')",
-            err=True,
-        )
-        sys.exit(2)
+        _fail(f"{command}: error: {_one_line(error.format_message())} (see '{command} --help')", 2)
     except click.ClickException as error:
-        click.echo(f"scaffold: error: {_one_line(error.format_message())}", err=True)
-        sys.exit(error.exit_code)
-    except click.Abort:
-        click.echo("scaffold: aborted", err=True)
-        sys.exit(1)
+        _fail(f"scaffold: error: {_one_line(error.format_message())}", error.exit_code)
+    except (click.Abort, KeyboardInterrupt):
+        _fail("scaffold: interrupted", 130)
+    except OutputFailed as error:
+        _silence_stdout()
+        _fail(f"scaffold: error: {_one_line(str(error))}", 1)
     except ScaffoldError as error:
-        click.echo(f"scaffold: error: {_one_line(str(error))}", err=True)
-        sys.exit(error.exit_code)
+        _fail(f"scaffold: error: {_one_line(str(error))}", error.exit_code)
+    except OSError as error:
+        _silence_stdout()
+        _fail(f"scaffold: error: {_one_line(_os_error(error))}", 1)
     sys.exit(code if isinstance(code, int) else 0)
 
 

@@ -84,6 +84,9 @@ class KindSpec:
     own_weights: bool  # False for composites: the sublayers own the weights
     input_arg: str  # constructor argument holding the input size (init placement)
     image_input: bool  # takes (batch, height, width, channels)
+    # what sets the size of the output's last axis: a hyperparameter, "input_dim"
+    # (the output keeps the input's size), or None (the kind has no activation)
+    output_width: str | None = None
 
     @property
     def hyperparameters(self) -> frozenset[str]:
@@ -97,6 +100,7 @@ KINDS: dict[Kind, KindSpec] = {
         own_weights=True,
         input_arg="input_dim",
         image_input=False,
+        output_width="units",
     ),
     Kind.CONV2D: KindSpec(
         summary="2-D convolution written with `keras.ops.conv`.",
@@ -111,6 +115,7 @@ KINDS: dict[Kind, KindSpec] = {
         own_weights=True,
         input_arg="channels",
         image_input=True,
+        output_width="filters",
     ),
     Kind.SUBSAMPLING: KindSpec(
         summary=(
@@ -121,6 +126,7 @@ KINDS: dict[Kind, KindSpec] = {
         own_weights=True,
         input_arg="channels",
         image_input=True,
+        output_width="input_dim",
     ),
     Kind.CONV_BN_RELU: KindSpec(
         summary="Conv2D, BatchNormalization and ReLU composed as one layer.",
@@ -195,13 +201,53 @@ def _check_hyperparameter(name: str, value: Any) -> Any:
     raise AssertionError(f"unknown hyperparameter {name}")  # pragma: no cover
 
 
+# Activations that normalize over the output's last axis, and the constant they
+# give when that axis has a single unit: whatever the input and the weights,
+# such a layer outputs the same value and no gradient reaches its weights.
+AXIS_NORMALIZING = {"softmax": "1", "log_softmax": "0"}
+
+
+def _check_trainable(spec: KindSpec, hyperparameters: Mapping[str, Any], input_dim) -> None:
+    """Refuse an activation that makes the output constant for this output width."""
+    activation = hyperparameters.get("activation")
+    if activation not in AXIS_NORMALIZING or spec.output_width is None:
+        return
+    source = spec.output_width
+    width = input_dim if source == "input_dim" else hyperparameters[source]
+    if width == 1:
+        raise UsageProblem(
+            f"--activation {activation} normalizes over the output's last axis, which has one "
+            f"unit here ({_flag(source)} 1): the output is always {AXIS_NORMALIZING[activation]} "
+            "whatever the input and the weights, so the layer cannot learn; give 2 or more, "
+            "or use sigmoid for a single unit"
+        )
+
+
 MAX_DESCRIPTION = 300
+
+
+def _from_argv(text: str) -> str:
+    """Command-line text as the user typed it. Under a locale Python cannot read
+    (LC_ALL=C without UTF-8 mode, Latin-1...) bytes it could not decode arrive as
+    lone surrogates; they are decoded again as UTF-8, else refused."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8")
+    except UnicodeError:
+        raise UsageProblem(
+            "--description is not valid UTF-8 text; write it in UTF-8 or leave out "
+            "the characters that are not"
+        ) from None
 
 
 def _check_description(text: str) -> str:
     """One line of prose for the docstring. It is escaped when rendered, so any
     characters are safe; control characters and overlong text are refused."""
-    text = text.strip()
+    text = _from_argv(text).strip()
     if not text:
         raise UsageProblem("--description is empty")
     if any(ord(c) < 32 or ord(c) == 127 for c in text):
@@ -292,6 +338,7 @@ class LayerOptions:
                 f"--ratio {hyperparameters['ratio']} is larger than --input-dim {input_dim}: "
                 "the squeeze would have no units; give --ratio at most the channel count"
             )
+        _check_trainable(spec, hyperparameters, input_dim)
         if description is not None:
             description = _check_description(description)
         return cls(

@@ -41,11 +41,10 @@ def docstring_text(value: str) -> str:
 def environment():
     import jinja2
 
-    compiled = cache.cache_dir()
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
         # Compiled templates are reused across runs (keyed by template source).
-        bytecode_cache=_quiet_bytecode_cache(jinja2, compiled / "jinja") if compiled else None,
+        bytecode_cache=_verified_bytecode_cache(jinja2) if cache.cache_dir() else None,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -58,24 +57,36 @@ def environment():
     return env
 
 
-def _quiet_bytecode_cache(jinja2, directory: Path):
-    """Jinja's file cache of compiled templates, made best-effort like scaffold.cache."""
+def _verified_bytecode_cache(jinja2):
+    """Jinja's compiled templates, kept in scaffold.cache: every entry checked
+    against its checksum before Jinja reads it (Jinja itself then checks its
+    magic number and the template source's checksum)."""
+    import io
+    import sys
+    import types
 
-    class QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
-        def load_bytecode(self, bucket):
+    class VerifiedBytecodeCache(jinja2.BytecodeCache):
+        @staticmethod
+        def _name(bucket) -> str:
+            return cache.key(jinja2.__version__, sys.version, bucket.key)
+
+        def load_bytecode(self, bucket) -> None:
+            data = cache.get_bytes("jinja", self._name(bucket))
+            if data is None:
+                return
             try:
-                super().load_bytecode(bucket)
-            except OSError:
-                pass
+                bucket.load_bytecode(io.BytesIO(data))
+            except Exception:  # whatever a damaged entry raises: compile afresh
+                bucket.reset()
+            if bucket.code is not None and not isinstance(bucket.code, types.CodeType):
+                bucket.reset()
 
-        def dump_bytecode(self, bucket):
-            try:
-                directory.mkdir(parents=True, exist_ok=True)
-                super().dump_bytecode(bucket)
-            except OSError:
-                pass
+        def dump_bytecode(self, bucket) -> None:
+            out = io.BytesIO()
+            bucket.write_bytecode(out)
+            cache.put_bytes("jinja", self._name(bucket), out.getvalue())
 
-    return QuietBytecodeCache(str(directory))
+    return VerifiedBytecodeCache()
 
 
 def render_text(template: str, context: dict[str, Any]) -> str:

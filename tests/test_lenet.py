@@ -4,6 +4,11 @@ import ast
 import subprocess
 import sys
 
+try:
+    import tomllib
+except ImportError:  # Python 3.10
+    import tomli as tomllib
+
 import black
 import pytest
 
@@ -15,10 +20,23 @@ EXPECTED_FILES = {
     "README.md",
     "pyproject.toml",
     "src/lenet5/__init__.py",
+    "src/lenet5/console.py",
     "src/lenet5/data.py",
-    "src/lenet5/distribute.py",
+    "src/lenet5/errors.py",
+    "src/lenet5/export.py",
+    "src/lenet5/idx.py",
     "src/lenet5/model.py",
-    "src/lenet5/train.py",
+    "src/lenet5/predict.py",
+    "src/lenet5/training/__init__.py",
+    "src/lenet5/training/__main__.py",
+    "src/lenet5/training/artefacts.py",
+    "src/lenet5/training/cli.py",
+    "src/lenet5/training/config.py",
+    "src/lenet5/training/distribute.py",
+    "src/lenet5/training/objective.py",
+    "src/lenet5/training/pipeline.py",
+    "src/lenet5/training/run.py",
+    "src/lenet5/training/trainers.py",
     "src/lenet5/layers/__init__.py",
     "src/lenet5/layers/convolution.py",
     "src/lenet5/layers/subsampling.py",
@@ -27,9 +45,11 @@ EXPECTED_FILES = {
     "tests/test_convolution.py",
     "tests/test_subsampling.py",
     "tests/test_fully_connected.py",
+    "tests/test_config.py",
     "tests/test_data.py",
     "tests/test_distributed.py",
     "tests/test_model.py",
+    "tests/test_trained_model.py",
     "tests/test_training.py",
 }
 
@@ -45,12 +65,57 @@ def test_the_project_tree(project):
     assert set(tree_snapshot(project)) == EXPECTED_FILES
 
 
+def project_black_mode(project) -> black.Mode:
+    """black's mode as the generated project configures it."""
+    config = tomllib.loads((project / "pyproject.toml").read_text())
+    return black.Mode(line_length=config["tool"]["black"]["line-length"])
+
+
 def test_every_python_file_parses_and_is_black_formatted(project):
+    mode = project_black_mode(project)
     for path in project.rglob("*.py"):
         source = path.read_text()
         ast.parse(source)
-        assert black.format_str(source, mode=black.Mode()) == source, path
+        assert black.format_str(source, mode=mode) == source, path
         assert "{{" not in source and "{%" not in source
+
+
+@pytest.mark.parametrize(
+    "style, placement", [("custom", "build"), ("builtin", "init"), ("custom", "init")]
+)
+def test_the_templates_are_written_as_black_would_write_them(
+    project, monkeypatch, style, placement
+):
+    """Rendered without black, every file of the project tree (templates/lenet;
+    the layers come from the layer templates) is already black's output: no
+    line is left for black to rewrap."""
+    from scaffold import render
+    from scaffold.generators.lenet import lenet_options, lenet_plan
+
+    monkeypatch.setattr(render, "black_format", lambda source: source)
+    raw = project.parent / "raw"
+    plan = lenet_plan(lenet_options(raw, "lenet5", style, placement, None))
+    tree = render.templates_dir() / "lenet"
+    from_tree = {
+        raw / str(t.relative_to(tree)).removesuffix(".jinja").replace("{{package}}", "lenet5")
+        for t in tree.rglob("*.py.jinja")
+    }
+    mode = project_black_mode(project)
+    rewrapped = [
+        planned.path.name
+        for planned in plan.files
+        if planned.path in from_tree and black.format_str(planned.text, mode=mode) != planned.text
+    ]
+    assert len(from_tree) > 20 and rewrapped == []
+
+
+@pytest.mark.parametrize("tool", ["ruff", "black"])
+def test_the_project_passes_its_own_lint(project, tool):
+    command = {"ruff": ["ruff", "check", "."], "black": ["black", "--check", "."]}[tool]
+    result = subprocess.run(
+        [sys.executable, "-m", *command], cwd=project, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_layers_are_registered_and_used_by_the_model(project):
@@ -66,7 +131,7 @@ def test_layers_are_registered_and_used_by_the_model(project):
             in (project / f"src/lenet5/layers/{module}.py").read_text()
         )
     model = (project / "src/lenet5/model.py").read_text()
-    assert "from .layers import Convolution, Subsampling, FullyConnected" in model
+    assert "from .layers import Convolution, FullyConnected, Subsampling" in model
     assert 'Convolution(filters=120, kernel_size=5, activation="relu", name="c5")' in model
 
 
@@ -105,10 +170,10 @@ def test_regenerating_is_idempotent_and_a_user_edit_is_a_conflict(cli, project):
     before = tree_snapshot(project)
     result = cli("lenet", "lenet5")
     assert result.exit_code == 0 and result.stdout.count("identical") == len(EXPECTED_FILES)
-    (project / "src/lenet5/train.py").write_text("# mine\n")
+    (project / "src/lenet5/training/run.py").write_text("# mine\n")
     edited = tree_snapshot(project)
     result = cli("lenet", "lenet5")
-    assert result.exit_code == 1 and "train.py" in result.stderr
+    assert result.exit_code == 1 and "run.py" in result.stderr
     assert tree_snapshot(project) == edited
     assert cli("lenet", "lenet5", "--force").exit_code == 0
     assert tree_snapshot(project) == before
@@ -126,7 +191,7 @@ def test_dry_run_writes_nothing(cli, tmp_path):
         (["lenet", "9lives"], "starts with a digit"),
         (["lenet", "x", "--name", "class"], "shadow"),
         (["lenet", "x", "--name", "keras"], "shadow"),
-        (["lenet", "x", "--name", "---"], "cannot make a Python package name"),
+        (["lenet", "x", "--name", "---"], "is not a Python package name"),
         (["lenet", "x", "--style", "fancy"], "'fancy' is not one of"),
         (["lenet", "x", "--weights-in", "call"], "'call' is not one of"),
         (["lenet", "x", "--epochs", "3"], "only apply with --train"),

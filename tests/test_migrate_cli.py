@@ -93,21 +93,38 @@ def test_a_file_that_does_not_parse_is_refused_in_one_line(cli, project):
 def test_a_failed_write_puts_every_file_back(cli, project, monkeypatch):
     (project / "pkg" / "more.py").write_text(LAYER.replace("Scale", "More"))
     before = tree_snapshot(project)
-    from scaffold import plan
+    from scaffold import journal
 
-    real, calls = plan.write_atomic, []
+    real, calls = journal.write_file, []
 
-    def fail_on_second(path, data):
-        calls.append(path)
+    def fail_on_second(*args):
+        calls.append(args)
         if len(calls) == 2:
             raise OSError(28, "No space left on device")
-        real(path, data)
+        real(*args)
 
-    monkeypatch.setattr(plan, "write_atomic", fail_on_second)
+    monkeypatch.setattr(journal, "write_file", fail_on_second)
     result = cli("migrate", "pkg", "--write")
     assert result.exit_code == 1
     assert "No space left on device" in result.stderr and "nothing was changed" in result.stderr
     assert tree_snapshot(project) == before
+
+
+def test_a_file_changed_meanwhile_refuses_the_write(cli, project, monkeypatch):
+    from scaffold.migrate import command
+
+    real = command.migrate_file
+
+    def migrate_then_edit(path, shown):
+        result = real(path, shown)
+        path.write_text(path.read_text() + "# edited meanwhile\n")
+        return result
+
+    monkeypatch.setattr(command, "migrate_file", migrate_then_edit)
+    result = cli("migrate", "pkg", "--write")
+    assert result.exit_code == 1
+    assert "pkg/layers.py changed while it was being migrated" in result.stderr
+    assert (project / "pkg" / "layers.py").read_text() == LAYER + "# edited meanwhile\n"
 
 
 def test_directories_skip_hidden_dirs_environments_and_caches(cli, tmp_path):

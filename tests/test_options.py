@@ -89,3 +89,52 @@ def test_init_placement_keeps_the_input_size():
 
 def test_activation_list_has_no_duplicates():
     assert len(set(ACTIVATIONS)) == len(ACTIVATIONS)
+
+
+@pytest.mark.parametrize(
+    "kind, given",
+    [
+        ("dense", {"units": 1, "activation": "softmax"}),
+        ("dense", {"units": 1, "activation": "log_softmax"}),
+        ("conv2d", {"filters": 1, "activation": "softmax"}),
+    ],
+)
+def test_an_activation_that_makes_one_unit_constant_is_refused(kind, given):
+    with pytest.raises(UsageProblem, match="the layer cannot learn"):
+        LayerOptions.create(parse_name("F"), kind=kind, **given)
+
+
+def test_the_constant_output_rule_follows_the_output_width():
+    """Derived from the options, not a list: every kind with an activation and an
+    output width; widths above one, other activations, or an unknown width pass."""
+    from scaffold.options import AXIS_NORMALIZING, KINDS
+
+    for kind, spec in KINDS.items():
+        if spec.output_width is None:
+            assert "activation" not in spec.defaults
+            continue
+        for activation in ACTIVATIONS:
+            for width in (1, 2):
+                given = {"activation": activation}
+                extra = {}
+                if spec.output_width == "input_dim":
+                    extra = {"placement": "init", "input_dim": width}
+                else:
+                    given[spec.output_width] = width
+                constant = activation in AXIS_NORMALIZING and width == 1
+                if constant:
+                    with pytest.raises(UsageProblem, match="cannot learn"):
+                        LayerOptions.create(parse_name("F"), kind=kind, **extra, **given)
+                else:
+                    LayerOptions.create(parse_name("F"), kind=kind, **extra, **given)
+    # subsampling built from the data: the width is not known, so it is accepted
+    LayerOptions.create(parse_name("F"), kind="subsampling", activation="softmax")
+
+
+def test_a_description_undecodable_in_the_locale_is_recovered_or_refused():
+    # "café" typed in UTF-8, read under a C locale: the bytes arrive as surrogates
+    typed = "caf\udcc3\udca9"
+    options = LayerOptions.create(parse_name("F"), description=typed)
+    assert options.description == "caf\u00e9"
+    with pytest.raises(UsageProblem, match="not valid UTF-8"):
+        LayerOptions.create(parse_name("F"), description="caf\udce9")  # Latin-1 bytes

@@ -6,16 +6,17 @@ project comes from exactly the same templates and code path.
 
 from __future__ import annotations
 
-import ast
+import keyword
 import os
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import ScaffoldError
+from ..errors import UsageProblem
+from ..names import check_top_level_module
 from ..options import KINDS, Kind, LayerOptions, Placement
-from ..plan import Plan
+from ..plan import Plan, display
 from ..render import render_file
 
 TEMPLATES = {
@@ -74,6 +75,12 @@ def package_parts(directory: Path) -> tuple[str, ...]:
     parts: list[str] = []
     current = directory
     while (current / "__init__.py").is_file():
+        if not current.name.isidentifier() or keyword.iskeyword(current.name):
+            raise UsageProblem(
+                f"{display(current)} has an __init__.py, but {current.name!r} is not a "
+                "Python package name, so nothing in it can be imported through it; "
+                "rename the directory"
+            )
         parts.insert(0, current.name)
         current = current.parent
     return tuple(parts)
@@ -100,6 +107,17 @@ def resolve_target(output_dir: Path, tests_dir: Path | None, with_tests: bool) -
     else:
         tests_dir = None
     return LayerTarget(output_dir=output_dir, tests_dir=tests_dir, package_parts=parts)
+
+
+def check_module_names(target: LayerTarget, module_name: str) -> None:
+    """Refuse modules that would land at the top of the import path under a name
+    that is already taken: a layer module in a plain directory, a test module in
+    a tests directory that is not a package."""
+    home = (target.output_dir,) + ((target.tests_dir,) if target.tests_dir else ())
+    if not target.package_parts:
+        check_top_level_module(module_name, "layer module", home=home)
+    if target.tests_dir is not None and not (target.tests_dir / "__init__.py").is_file():
+        check_top_level_module(f"test_{module_name}", "test module", home=home)
 
 
 # -- what the generated test expects, derived from the options ----------------------
@@ -215,100 +233,6 @@ def render_layer_test(options: LayerOptions, registration_package: str, import_p
     return render_file(TEST_TEMPLATE, context, f"test_{options.name.module_name}.py")
 
 
-def registration_edit(init_source: str, module_name: str, class_name: str) -> str:
-    """`init_source` with `from .module import Class` and the class in `__all__`.
-
-    Idempotent: a source that already registers the class comes back unchanged.
-    """
-    try:
-        tree = ast.parse(init_source)
-    except SyntaxError as error:
-        raise ScaffoldError(
-            f"cannot register {class_name}: the package's __init__.py does not parse "
-            f"(line {error.lineno}: {error.msg})"
-        ) from None
-    lines = init_source.splitlines(keepends=True)
-    if lines and not lines[-1].endswith("\n"):
-        lines[-1] += "\n"
-
-    imported = any(
-        isinstance(node, ast.ImportFrom)
-        and node.level == 1
-        and node.module == module_name
-        and any(
-            alias.name == class_name and alias.asname in (None, class_name) for alias in node.names
-        )
-        for node in tree.body
-    )
-    all_node = next(
-        (
-            node
-            for node in tree.body
-            if isinstance(node, ast.Assign)
-            and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets)
-        ),
-        None,
-    )
-    if all_node is not None and not isinstance(all_node.value, (ast.List, ast.Tuple)):
-        raise ScaffoldError(
-            f"cannot register {class_name}: __all__ in the package's __init__.py is not a "
-            "list literal; add it by hand"
-        )
-    if all_node is not None:
-        names = [ast.literal_eval(element) for element in all_node.value.elts]
-    else:
-        names = _public_names(tree)
-    listed = class_name in names and all_node is not None
-    if imported and listed:
-        return "".join(lines)
-
-    new_all = _format_all(names if class_name in names else [*names, class_name])
-    if all_node is not None:
-        start, end = all_node.lineno - 1, all_node.end_lineno
-        lines[start:end] = [new_all]
-    else:
-        lines.append(("\n" if lines else "") + new_all)
-    if not imported:
-        index, after_docstring = _import_insert_index(tree)
-        import_line = f"from .{module_name} import {class_name}\n"
-        lines.insert(index, ("\n" if after_docstring else "") + import_line)
-    return "".join(lines)
-
-
-def _public_names(tree: ast.Module) -> list[str]:
-    """Names a star-import of the package exports today (it has no __all__ yet)."""
-    names: list[str] = []
-    for node in tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.append(node.name)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            names.extend((a.asname or a.name).split(".")[0] for a in node.names if a.name != "*")
-        elif isinstance(node, ast.Assign):
-            names.extend(t.id for t in node.targets if isinstance(t, ast.Name))
-    return [n for n in dict.fromkeys(names) if not n.startswith("_")]
-
-
-def _format_all(names: list[str]) -> str:
-    body = "".join(f"    {name!r},\n".replace("'", '"') for name in names)
-    return f"__all__ = [\n{body}]\n"
-
-
-def _import_insert_index(tree: ast.Module) -> tuple[int, bool]:
-    """Where a new import goes: after the last top-level import, else after the
-    module docstring, else at the top. Also says whether that is the docstring."""
-    imports = [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
-    if imports:
-        return imports[-1].end_lineno, False
-    first = tree.body[0] if tree.body else None
-    if (
-        isinstance(first, ast.Expr)
-        and isinstance(first.value, ast.Constant)
-        and isinstance(first.value.value, str)
-    ):
-        return first.end_lineno, True
-    return 0, False
-
-
 def add_layer(
     plan: Plan, options: LayerOptions, target: LayerTarget, registration_package: str | None = None
 ) -> None:
@@ -320,9 +244,12 @@ def add_layer(
         test_text = render_layer_test(options, package, target.import_path(name.module_name))
         plan.add(target.tests_dir / f"test_{name.module_name}.py", test_text)
     if target.package_init is not None:
+        from ..initedit import add_registration  # only needed for packages
+
+        label = display(target.package_init)
         plan.edit(
             target.package_init,
-            lambda source: registration_edit(source, name.module_name, name.class_name),
+            lambda data: add_registration(data, name.module_name, name.class_name, label),
         )
 
 

@@ -8,6 +8,7 @@ that tree: they are rendered by the `scaffold layer` generator, through
 
 from __future__ import annotations
 
+import json
 import keyword
 import os
 import re
@@ -17,7 +18,14 @@ from typing import Any
 
 from .. import __version__
 from ..errors import UsageProblem
-from ..names import RESERVED, parse_name
+from ..names import (
+    MAX_LENGTH,
+    RESERVED,
+    check_top_level_module,
+    installed_distributions,
+    normalize_distribution,
+    parse_name,
+)
 from ..options import Kind, LayerOptions, Placement, WeightApi
 from ..plan import Plan
 from ..render import render_file, templates_dir
@@ -47,6 +55,11 @@ ARCHITECTURE = (
     ("output", "FullyConnected", {"units": "num_classes", "activation": None}, 84),
 )
 
+# The generated project is formatted at black's default line length (its
+# pyproject.toml says so); model.py lists its layers 8 spaces in.
+BLACK_LINE_LENGTH = 88
+MODEL_INDENT = " " * 8
+
 # conv 5x5: 156 + 2,416 + 48,120; subsampling: 2 x 6 + 2 x 16; dense: 10,164 + 850
 PARAMETER_COUNT = 61_750
 
@@ -61,33 +74,67 @@ class LenetOptions:
     weight_api: WeightApi
 
 
-def package_name(raw: str) -> str:
-    """A Python package name from a project name or directory name."""
-    candidate = re.sub(r"[^0-9a-zA-Z]+", "_", raw.strip()).strip("_").lower()
-    if not raw.isascii() or not candidate:
-        raise UsageProblem(f"cannot make a Python package name from {raw!r}; give one with --name")
+# Package names a generated project cannot take although nothing installed has
+# them, and what they would clash with.
+PROJECT_NAMES = {
+    "test": "the project's tests/ directory",
+    "tests": "the project's tests/ directory",
+    "layers": "the package's own layers subpackage",
+}
+
+
+def package_name(raw: str, given: bool = False) -> str:
+    """The Python package name of a project: `--name` as given (`given`), or
+    derived from the directory name (`my-project` -> `my_project`)."""
+    if given:
+        if not raw.isascii() or not raw.isidentifier():
+            hint = re.sub(r"[^0-9a-zA-Z]+", "_", raw.strip()).strip("_").lower()
+            suggestion = f" such as {hint!r}" if hint.isidentifier() else ""
+            raise UsageProblem(
+                f"--name {raw!r} is not a Python package name; give one made of letters, "
+                f"digits and '_'{suggestion}"
+            )
+        candidate = raw
+    else:
+        candidate = re.sub(r"[^0-9a-zA-Z]+", "_", raw.strip()).strip("_").lower()
+        if not raw.isascii() or not candidate:
+            raise UsageProblem(
+                f"cannot make a Python package name from {raw!r}; give one with --name"
+            )
     if candidate[0].isdigit():
         raise UsageProblem(
             f"package name {candidate!r} starts with a digit; give another with --name"
+        )
+    if len(candidate) > MAX_LENGTH:
+        raise UsageProblem(
+            f"package name {candidate[:20]}... is {len(candidate)} characters long; use at "
+            f"most {MAX_LENGTH} (give one with --name)"
         )
     if keyword.iskeyword(candidate) or candidate in RESERVED:
         raise UsageProblem(
             f"package name {candidate!r} would shadow a Python name; give another with --name"
         )
-    if candidate in (
-        "keras",
-        "tensorflow",
-        "numpy",
-        "scaffold",
-        "test",
-        "tests",
-        "sklearn",
-        "layers",
-    ):
+    if candidate in PROJECT_NAMES:
         raise UsageProblem(
-            f"package name {candidate!r} would shadow an installed package; give another with --name"
+            f"package name {candidate!r} would clash with {PROJECT_NAMES[candidate]}; "
+            "give another with --name"
         )
     return candidate
+
+
+def check_package_is_free(directory: Path, package: str) -> None:
+    """A new project's package may not hide an importable module nor take an
+    installed distribution's name. Regenerating a project that already has
+    this package (perhaps installed from it) is not a new clash."""
+    if (directory / "src" / package / "__init__.py").is_file():
+        return
+    fix = "give another with --name"
+    check_top_level_module(package, "package name", fix, home=(directory / "src",))
+    if normalize_distribution(package) in installed_distributions():
+        raise UsageProblem(
+            f"package name {package!r} is the name of an installed distribution, which "
+            f"installing the project would replace; {fix}"
+        )
 
 
 def lenet_options(
@@ -98,7 +145,8 @@ def lenet_options(
     weight_api: str | None,
 ) -> LenetOptions:
     directory = Path(os.path.abspath(directory))
-    package = package_name(name if name is not None else directory.name)
+    package = package_name(name if name is not None else directory.name, given=name is not None)
+    check_package_is_free(directory, package)
     if style not in STYLES:
         raise UsageProblem(f"--style {style!r} is not one of: {', '.join(STYLES)}")
     # Validate placement and weight API exactly as `scaffold layer` does.
@@ -148,11 +196,19 @@ def _architecture(options: LenetOptions) -> list[dict[str, Any]]:
         if options.placement is Placement.INIT:
             arguments = {input_args[cls]: input_size, **arguments}
         rendered = ", ".join(
-            f"{key}={value if value == 'num_classes' else repr(value)}"
+            f"{key}={value if value == 'num_classes' else _literal(value)}"
             for key, value in arguments.items()
         )
-        rows.append({"name": layer_name, "cls": cls, "module": modules[cls], "arguments": rendered})
+        call = f"{cls}({rendered}, name={_literal(layer_name)}),"
+        if len(MODEL_INDENT) + len(call) > BLACK_LINE_LENGTH:  # wrapped as black wraps it
+            call = f"{cls}(\n{MODEL_INDENT}    {call[len(cls) + 1 : -2]}\n{MODEL_INDENT}),"
+        rows.append({"name": layer_name, "cls": cls, "module": modules[cls], "call": call})
     return rows
+
+
+def _literal(value: Any) -> str:
+    """A Python literal as black writes it (strings in double quotes)."""
+    return json.dumps(value) if isinstance(value, str) else repr(value)
 
 
 def lenet_context(options: LenetOptions) -> dict[str, Any]:

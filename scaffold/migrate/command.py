@@ -14,8 +14,8 @@ from .driver import migrate_file, relative
 from .report import FileResult, render_findings, render_json, summary
 
 
-def run_migrate(paths, *, write: bool, check_only: bool, output_format: str) -> int:
-    """Migrate every file; return the exit code."""
+def run_migrate(paths, *, write: bool, check_only: bool, output_format: str, say) -> int:
+    """Migrate every file, print through `say`; return the exit code."""
     files = python_files(list(paths))
     results = [migrate_file(path, relative(path)) for path in files]
     refused = [r for r in results if r.refused]
@@ -23,33 +23,51 @@ def run_migrate(paths, *, write: bool, check_only: bool, output_format: str) -> 
         click.echo(f"scaffold: {result.path}: refused: {result.refused}", err=True)
     written = False
     if write and not refused:
-        _write(files, results)
+        _commit(files, results)
         written = True
     if output_format == "json":
-        click.echo(render_json(results, written))
+        say(render_json(results, written))
     else:
-        click.echo(_render_text(results, write=write, check_only=check_only, written=written))
+        say(_render_text(results, write=write, check_only=check_only, written=written))
     if write and refused:
         raise ScaffoldError(
             f"{len(refused)} file(s) refused (see above): nothing was written; "
             "fix or leave them out and run again"
         )
-    if refused:
-        return 1
-    if check_only and any(r.changed for r in results):
+    if refused or (check_only and any(r.changed for r in results)):
         return 1
     return 0
 
 
-def _write(files: list[Path], results: list[FileResult]) -> None:
+def _commit(files: list[Path], results: list[FileResult]) -> None:
+    """Write every change through one Plan: locked, journaled, all files or none."""
     changed = [(path, r) for path, r in zip(files, results) if r.changed]
     if not changed:
         return
-    root = Path(os.path.commonpath([str(path.parent) for path, _ in changed]))
-    plan = Plan(root)
+    plan = Plan(Path(os.path.commonpath([str(path.parent) for path, _ in changed])))
     for path, result in changed:
-        plan.add(path, result.migrated, edits_existing=True)
-    plan.commit(force=False)
+        plan.edit(path, _replace(result))
+    try:
+        plan.commit(force=False)
+    finally:
+        for note in plan.notes:  # what recovering an interrupted run did
+            click.echo(f"scaffold: {note}", err=True)
+
+
+def _replace(result: FileResult):
+    """The edit of one file: its migrated bytes, provided the file is still
+    what was migrated (the Plan reads it again under its lock)."""
+    before, after = result.original.encode("utf-8"), result.migrated.encode("utf-8")
+
+    def transform(current: bytes) -> bytes:
+        if current != before:
+            raise ScaffoldError(
+                f"{result.path} changed while it was being migrated; nothing was written: "
+                "run scaffold migrate again"
+            )
+        return after
+
+    return transform
 
 
 def _render_text(results, *, write: bool, check_only: bool, written: bool) -> str:
