@@ -27,7 +27,7 @@ from ..syntax import code, keyword, number, self_attribute, walk
 
 CHECK = "composite-build"
 UNKNOWN = -1
-CALL_KEYWORDS = {"training", "mask"}  # do not change a sublayer's output shape
+CALL_KEYWORDS = {"training", "mask", "attention_mask", "use_causal_mask"}  # shape-neutral
 
 
 _BROADCASTING = {
