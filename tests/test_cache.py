@@ -1,10 +1,14 @@
 """The black/Jinja cache only saves time: output is the same with it, without
 it, with a cache directory that cannot be used, and with damaged entries of
-every kind (which are then rewritten)."""
+every kind (which are then rewritten). Black runs on a user's kind (a built-in
+kind's output is already black's), so the layers here are of a user's kind."""
 
 import pytest
 
-from helpers import run_scaffold
+from helpers import REPO, run_scaffold
+from variants import EXAMPLE_KIND
+
+KIND = str(REPO / EXAMPLE_KIND)
 
 
 @pytest.mark.parametrize("cache", ["fresh", "warm", "off", "unusable"])
@@ -12,7 +16,7 @@ def test_generated_files_do_not_depend_on_the_cache(tmp_path, monkeypatch, cache
     reference = tmp_path / "reference"
     reference.mkdir()
     env = {"SCAFFOLD_NO_CACHE": "1"}
-    result = run_scaffold("layer", "Probe", "--kind", "se", cwd=reference, env=env)
+    result = run_scaffold("layer", "Probe", "--kind", KIND, cwd=reference, env=env)
     assert result.returncode == 0, result.stderr
 
     cache_dir = tmp_path / "cache"
@@ -25,12 +29,14 @@ def test_generated_files_do_not_depend_on_the_cache(tmp_path, monkeypatch, cache
     for run in range(runs):
         out = tmp_path / f"out{run}"
         out.mkdir()
-        result = run_scaffold("layer", "Probe", "--kind", "se", cwd=out, env=env)
+        result = run_scaffold("layer", "Probe", "--kind", KIND, cwd=out, env=env)
         assert result.returncode == 0, result.stderr
         for name in ("probe.py", "test_probe.py"):
             assert (out / name).read_text() == (reference / name).read_text()
     if cache == "warm":
-        assert len(list((cache_dir / "black.1").iterdir())) == 2
+        # black ran on the kind's module only: its test comes from a built-in template
+        assert len(list((cache_dir / "black.1").iterdir())) == 1
+        assert list((cache_dir / "jinja.1").iterdir())
 
 
 def _jinja_payload(payload: bytes, what: str) -> bytes:
@@ -58,7 +64,11 @@ CORRUPTIONS = {
 }
 
 
-PROBE = ("layer", "Probe", "--kind", "se")
+# Two layers of a user's kind: two modules for black, three templates for Jinja.
+PROBES = {
+    "probe": ("layer", "Probe", "--kind", KIND),
+    "other": ("layer", "Other", "--kind", KIND, "--epsilon", "0.01"),
+}
 DAMAGE = [(ns, kind) for ns in ("black", "jinja") for kind in [*CORRUPTIONS, "a directory"]]
 DAMAGE.append(("jinja", "valid header, damaged bytecode"))
 
@@ -76,10 +86,12 @@ def generate(cli, monkeypatch, directory, cache_dir):
     render.environment.cache_clear()
     directory.mkdir()
     monkeypatch.chdir(directory)
-    result = cli(*PROBE)
-    assert result.exit_code == 0, result.stderr
+    for args in PROBES.values():
+        result = cli(*args)
+        assert result.exit_code == 0, result.stderr
     render.environment.cache_clear()
-    return {name: (directory / name).read_bytes() for name in ("probe.py", "test_probe.py")}
+    names = [name for module in PROBES for name in (f"{module}.py", f"test_{module}.py")]
+    return {name: (directory / name).read_bytes() for name in names}
 
 
 @pytest.mark.parametrize("namespace, corruption", DAMAGE)

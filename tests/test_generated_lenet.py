@@ -345,30 +345,47 @@ def test_a_killed_training_resumes_from_its_last_completed_epoch(generated, tmp_
     assert not (run / "checkpoint").exists()  # a finished run leaves no state to resume
 
 
+def project_layer_config(placement: str) -> dict:
+    """Per layer class: the arguments and input shape its generated test uses."""
+    from scaffold.generators.layer import test_expectations
+    from scaffold.generators.lenet import _layer_options, lenet_options
+
+    options = lenet_options(REPO / "p", "p", "custom", placement, None)
+    config = {}
+    for layer in _layer_options(options):
+        expected = test_expectations(layer)
+        config[layer.name.class_name] = {
+            "args": expected["arguments"],
+            "input_shape": list(expected["sample_shape"]),
+        }
+    return config
+
+
 def test_every_project_layer_passes_scaffold_check(generated, tmp_path):
     root, _, _ = generated
-    config = tmp_path / "lenet.toml"
-    config.write_text(
-        "[Convolution]\ninput_shape = [4, 12, 12, 1]\n"
-        "[Subsampling]\ninput_shape = [4, 8, 8, 6]\n"
-        "[FullyConnected]\ninput_shape = [4, 120]\n"
-    )
-    targets = [
-        f"{name}.layers.{module}"
-        for name, _ in VARIANTS
-        for module in ("convolution", "subsampling", "fully_connected")
-    ]
     env = {
         "PYTHONPATH": os.pathsep.join(
             [str(REPO), *(str(root / f"{n}-project" / "src") for n, _ in VARIANTS)]
         )
     }
-    result = run_scaffold(
-        "check", *targets, "--config", config, "--format", "json", env=env, timeout=1200
-    )
-    report = json.loads(result.stdout)
-    assert [layer["target"] for layer in report["layers"] if not layer["passed"]] == []
-    assert result.returncode == 0 and len(report["layers"]) == 24
+    checked = 0
+    for placement in ("build", "init"):  # the layers take other arguments in each
+        config = tmp_path / f"{placement}.json"
+        config.write_text(json.dumps(project_layer_config(placement)))
+        targets = [
+            f"{name}.layers.{module}"
+            for name, args in VARIANTS
+            if args[args.index("--weights-in") + 1] == placement
+            for module in ("convolution", "subsampling", "fully_connected")
+        ]
+        result = run_scaffold(
+            "check", *targets, "--config", config, "--format", "json", env=env, timeout=1200
+        )
+        report = json.loads(result.stdout)
+        assert [layer["target"] for layer in report["layers"] if not layer["passed"]] == []
+        assert result.returncode == 0
+        checked += len(report["layers"])
+    assert checked == 24
 
 
 def test_distributed_training_in_a_generated_project(generated):

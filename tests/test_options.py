@@ -2,7 +2,9 @@ import pytest
 
 from scaffold.errors import UsageProblem
 from scaffold.names import parse_name
-from scaffold.options import ACTIVATIONS, KINDS, Kind, LayerOptions, Placement, WeightApi
+from scaffold.kinds.registry import builtin_kinds
+from scaffold.kinds.schema import ACTIVATIONS
+from scaffold.options import LayerOptions, Placement, WeightApi
 
 NAME = parse_name("Probe")
 
@@ -13,16 +15,17 @@ def create(**kwargs):
 
 def test_defaults_are_a_blank_layer_built_in_build_with_add_weight():
     options = create()
-    assert options.kind is Kind.BLANK
+    assert options.kind.name == "blank"
     assert options.placement is Placement.BUILD
     assert options.weight_api is WeightApi.ADD_WEIGHT
     assert dict(options.hyperparameters) == {"use_bias": True}
 
 
-@pytest.mark.parametrize("kind", list(Kind))
+@pytest.mark.parametrize("kind", builtin_kinds(), ids=lambda kind: kind.name)
 def test_every_kind_gets_exactly_its_own_defaults(kind):
-    options = create(kind=kind.value)
-    assert dict(options.hyperparameters) == dict(KINDS[kind].defaults)
+    options = create(kind=kind.name)
+    declared = {name: option.default for name, option in kind.spec.options.items()}
+    assert dict(options.hyperparameters) == declared
 
 
 def test_given_hyperparameters_override_defaults():
@@ -107,17 +110,18 @@ def test_an_activation_that_makes_one_unit_constant_is_refused(kind, given):
 def test_the_constant_output_rule_follows_the_output_width():
     """Derived from the options, not a list: every kind with an activation and an
     output width; widths above one, other activations, or an unknown width pass."""
-    from scaffold.options import AXIS_NORMALIZING, KINDS
+    from scaffold.options import AXIS_NORMALIZING
 
-    for kind, spec in KINDS.items():
+    for kind in builtin_kinds():
+        spec = kind.spec
         if spec.output_width is None:
-            assert "activation" not in spec.defaults
+            assert "activation" not in spec.options
             continue
         for activation in ACTIVATIONS:
             for width in (1, 2):
                 given = {"activation": activation}
                 extra = {}
-                if spec.output_width == "input_dim":
+                if spec.output_width == "input":
                     extra = {"placement": "init", "input_dim": width}
                 else:
                     given[spec.output_width] = width

@@ -1,7 +1,9 @@
 """What `scaffold layer` produces: a layer module, its test, and its registration.
 
-`scaffold lenet` calls `layer_files` too, so every custom layer of a generated
-project comes from exactly the same templates and code path.
+`layer_files` returns them as plain data (scaffold.files) for one render pass.
+`scaffold lenet` calls it too, so every custom layer of a generated project
+comes from exactly the same kind templates and code path. A user's kind takes
+the same path as a built-in one; only its output is also formatted by black.
 """
 
 from __future__ import annotations
@@ -14,19 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageProblem
+from ..files import Item, Register, Render
+from ..kinds.arguments import ARGUMENT_TYPES, constructor
+from ..kinds.expressions import expectations
 from ..names import check_top_level_module
-from ..options import KINDS, Kind, LayerOptions, Placement
-from ..plan import Plan, display
-from ..render import render_file
+from ..options import LayerOptions, Placement
+from ..plan import display
+from ..render import docstring_text, templates_dir
 
-TEMPLATES = {
-    Kind.DENSE: "layer/dense.py.jinja",
-    Kind.CONV2D: "layer/conv2d.py.jinja",
-    Kind.SUBSAMPLING: "layer/subsampling.py.jinja",
-    Kind.CONV_BN_RELU: "layer/conv_bn_relu.py.jinja",
-    Kind.SE: "layer/se.py.jinja",
-    Kind.BLANK: "layer/blank.py.jinja",
-}
 TEST_TEMPLATE = "layer/test_layer.py.jinja"
 
 PLACEMENT_DOC = {
@@ -68,6 +65,12 @@ class LayerTarget:
     @property
     def registration_package(self) -> str | None:
         return self.package_parts[0] if self.package_parts else None
+
+    @property
+    def root(self) -> Path:
+        """The directory every file of the layer is under."""
+        roots = [str(self.output_dir)] + ([str(self.tests_dir)] if self.tests_dir else [])
+        return Path(os.path.commonpath(roots))
 
 
 def package_parts(directory: Path) -> tuple[str, ...]:
@@ -123,97 +126,88 @@ def check_module_names(target: LayerTarget, module_name: str) -> None:
 # -- what the generated test expects, derived from the options ----------------------
 
 
-def _conv_length(size: int, kernel: int, strides: int, padding: str) -> int:
-    if padding == "same":
-        return -(-size // strides)
-    return (size - kernel) // strides + 1
+def test_arguments(options: LayerOptions) -> dict[str, Any]:
+    """The constructor arguments the generated test passes, in signature order:
+    the input size (weights made in __init__), every argument an option gives
+    (its value from the command line), and the kind's [test.arguments]."""
+    spec = options.spec
+    arguments: dict[str, Any] = {}
+    if options.input_dim is not None:
+        arguments[spec.input_size_argument] = options.input_dim
+    for argument in spec.arguments:
+        if argument.option is not None:
+            value = options.hyperparameters[argument.option]
+            arguments[argument.name] = ARGUMENT_TYPES[argument.type].convert(value)
+        elif argument.name in spec.test_arguments:
+            arguments[argument.name] = spec.test_arguments[argument.name]
+    return arguments
 
 
 def test_expectations(options: LayerOptions) -> dict[str, Any]:
-    """Sample input, output shape and weight shapes the generated test asserts."""
-    hp = options.hyperparameters
-    kind = options.kind
-    if options.input_dim is not None:
-        channels = options.input_dim
-    elif kind is Kind.SE:
-        channels = max(4, 2 * hp["ratio"])
-    elif kind is Kind.DENSE:
-        channels = 5
-    else:
-        channels = 3
-    batch = 16  # large enough that every ReLU unit sees some positive input
-    if not options.spec.image_input:
-        sample = (batch, channels)
-    elif kind in (Kind.CONV2D, Kind.CONV_BN_RELU):
-        side = hp["kernel_size"] + 2 * hp["strides"] + 3
-        sample = (batch, side, side, channels)
-    else:
-        sample = (batch, 8, 8, channels)
-
-    trainable: list[tuple[int, ...]] = []
-    non_trainable: list[tuple[int, ...]] = []
-    if kind is Kind.DENSE:
-        output = (batch, hp["units"])
-        trainable = [(channels, hp["units"])] + ([(hp["units"],)] if hp["use_bias"] else [])
-    elif kind in (Kind.CONV2D, Kind.CONV_BN_RELU):
-        k, s = hp["kernel_size"], hp["strides"]
-        side = _conv_length(sample[1], k, s, hp["padding"])
-        output = (batch, side, side, hp["filters"])
-        trainable = [(k, k, channels, hp["filters"])]
-        if kind is Kind.CONV2D:
-            trainable += [(hp["filters"],)] if hp["use_bias"] else []
-        else:
-            trainable += [(hp["filters"],)] * 2  # gamma, beta
-            non_trainable = [(hp["filters"],)] * 2  # moving mean, moving variance
-    elif kind is Kind.SUBSAMPLING:
-        output = (batch, sample[1] // 2, sample[2] // 2, channels)
-        trainable = [(channels,)] + ([(channels,)] if hp["use_bias"] else [])
-    elif kind is Kind.SE:
-        squeeze = max(1, channels // hp["ratio"])
-        output = sample
-        trainable = [(channels, squeeze), (squeeze,), (squeeze, channels), (channels,)]
-    else:  # BLANK
-        output = sample
-        trainable = [(channels,)] + ([(channels,)] if hp["use_bias"] else [])
-    return {
-        "sample_shape": sample,
-        "output_shape": output,
-        "trainable_shapes": sorted(trainable),
-        "non_trainable_shapes": sorted(non_trainable),
-    }
+    """Sample input, output and weight shapes the generated test asserts (from the
+    kind's [test] expressions), and the constructor arguments it passes."""
+    values = expectations(options.spec, options.hyperparameters, options.input_dim)
+    return {**values, "arguments": test_arguments(options)}
 
 
 # -- rendering -------------------------------------------------------------------------
 
 
-def _wrap(text: str) -> str:
-    """Docstring prose, wrapped to fit black's line length once indented."""
-    return "\n".join(textwrap.wrap(text, width=72))
+def _wrap(text: str, width: int, first: str = "", indent: str = "") -> str:
+    """Docstring prose, escaped and wrapped between words to `width` columns."""
+    lines = textwrap.wrap(
+        docstring_text(text),
+        width=width,
+        initial_indent=first,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    return "\n".join(lines)[len(first) :]
+
+
+def _paragraph(text: str) -> str:
+    """A paragraph of the class docstring (indented by 4, 76 columns)."""
+    return "    " + _wrap(text, 76, "    ", "    ")
+
+
+def _module_docstring(class_name: str, summary: str) -> str:
+    """The module docstring, `Name: summary`, wrapped so that no line (the
+    quotes included) outgrows black's width."""
+    return '"""' + _wrap(f"{class_name}: {summary}", 85, '"""') + '"""'
 
 
 def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
-def _notes(options: LayerOptions) -> str:
-    """The docstring paragraphs on weight placement (and eager execution)."""
-    paragraphs = [PLACEMENT_DOC[options.placement].format(arg=options.spec.input_arg)]
+def _paragraphs(options: LayerOptions) -> list[str]:
+    """The class docstring after its summary: what the kind is, what it does not
+    support, where its weights are made, and whether it must run eagerly."""
+    spec = options.spec
+    texts = [spec.description, spec.limitations]
+    texts.append(PLACEMENT_DOC[options.placement].format(arg=spec.input_size_argument))
     if options.dynamic:
-        paragraphs.append(DYNAMIC_DOC)
-    return "\n\n".join(_wrap(p) for p in paragraphs)
+        texts.append(DYNAMIC_DOC)
+    return [_paragraph(text) for text in texts if text]
 
 
 def layer_context(options: LayerOptions, registration_package: str) -> dict[str, Any]:
-    spec = KINDS[options.kind]
+    spec = options.spec
+    arguments = spec.arguments_for(options.hyperparameters, options.input_dim)
+    summary = _sentence(options.description) if options.description else spec.summary
     return {
         "class_name": options.name.class_name,
         "module_name": options.name.module_name,
         "package": registration_package,
-        "summary": _sentence(options.description) if options.description else spec.summary,
-        "kind": options.kind.value,
+        "summary": summary,
+        "module_docstring": _module_docstring(options.name.class_name, summary),
+        "summary_docstring": _wrap(summary, 88, '    """', "    "),
+        "kind": options.kind.name,
         "init": options.placement is Placement.INIT,
         "placement": options.placement.value,
-        "notes_doc": _notes(options),
+        "paragraphs": _paragraphs(options),
+        "constructor": constructor(arguments),
         "weight_api": options.weight_api.value,
         "dynamic": options.dynamic,
         "input_dim": options.input_dim,
@@ -221,40 +215,41 @@ def layer_context(options: LayerOptions, registration_package: str) -> dict[str,
     }
 
 
-def render_layer(options: LayerOptions, registration_package: str) -> str:
+def layer_render(options: LayerOptions, path: Path, registration_package: str) -> Render:
+    """The layer module, rendered from its kind's template."""
+    kind = options.kind
     context = layer_context(options, registration_package)
-    return render_file(TEMPLATES[options.kind], context, f"{options.name.module_name}.py")
+    template = kind.template
+    if kind.builtin:
+        name = template.relative_to(templates_dir()).as_posix()
+        return Render(path, name, context)
+    origin = f"kind {kind.name} ({display(template)}): "
+    return Render(path, template.name, context, search=kind.folder, exact=False, origin=origin)
 
 
-def render_layer_test(options: LayerOptions, registration_package: str, import_path: str) -> str:
+def layer_test_render(
+    options: LayerOptions, path: Path, registration_package: str, import_path: str
+) -> Render:
     context = layer_context(options, registration_package)
     context.update(test_expectations(options))
     context["import_path"] = import_path
-    return render_file(TEST_TEMPLATE, context, f"test_{options.name.module_name}.py")
+    return Render(path, TEST_TEMPLATE, context)
 
 
-def add_layer(
-    plan: Plan, options: LayerOptions, target: LayerTarget, registration_package: str | None = None
-) -> None:
-    """Stage a layer (and its test and registration) in `plan`."""
+def layer_files(
+    options: LayerOptions, target: LayerTarget, registration_package: str | None = None
+) -> list[Item]:
+    """The files of one layer (module, test) and its registration, as plain data."""
     name = options.name
     package = registration_package or target.registration_package or name.module_name
-    plan.add(target.output_dir / f"{name.module_name}.py", render_layer(options, package))
+    items: list[Item] = [
+        layer_render(options, target.output_dir / f"{name.module_name}.py", package)
+    ]
     if target.tests_dir is not None:
-        test_text = render_layer_test(options, package, target.import_path(name.module_name))
-        plan.add(target.tests_dir / f"test_{name.module_name}.py", test_text)
-    if target.package_init is not None:
-        from ..initedit import add_registration  # only needed for packages
-
-        label = display(target.package_init)
-        plan.edit(
-            target.package_init,
-            lambda data: add_registration(data, name.module_name, name.class_name, label),
+        test_path = target.tests_dir / f"test_{name.module_name}.py"
+        items.append(
+            layer_test_render(options, test_path, package, target.import_path(name.module_name))
         )
-
-
-def layer_plan(options: LayerOptions, target: LayerTarget) -> Plan:
-    roots = [str(target.output_dir)] + ([str(target.tests_dir)] if target.tests_dir else [])
-    plan = Plan(Path(os.path.commonpath(roots)))
-    add_layer(plan, options, target)
-    return plan
+    if target.package_init is not None:
+        items.append(Register(target.package_init, name.module_name, name.class_name))
+    return items

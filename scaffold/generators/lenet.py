@@ -3,12 +3,11 @@
 The project tree lives in templates/lenet/ (file and directory names may hold
 `{{ package }}`; every file ends in `.jinja`). Its custom layers are not in
 that tree: they are rendered by the `scaffold layer` generator, through
-`add_layer`, so a project's layers and a lone `scaffold layer` are one code.
+`layer_files`, so a project's layers and a lone `scaffold layer` are one code.
 """
 
 from __future__ import annotations
 
-import json
 import keyword
 import os
 import re
@@ -18,6 +17,7 @@ from typing import Any
 
 from .. import __version__
 from ..errors import UsageProblem
+from ..files import Item, Render
 from ..names import (
     MAX_LENGTH,
     RESERVED,
@@ -26,10 +26,10 @@ from ..names import (
     normalize_distribution,
     parse_name,
 )
-from ..options import Kind, LayerOptions, Placement, WeightApi
-from ..plan import Plan
-from ..render import render_file, templates_dir
-from .layer import LayerTarget, add_layer
+from ..options import LayerOptions, Placement, WeightApi
+from ..pysource import call, literal
+from ..render import templates_dir
+from .layer import LayerTarget, layer_files
 
 STYLES = ("custom", "builtin")
 
@@ -37,9 +37,9 @@ STYLES = ("custom", "builtin")
 # Each class is rendered once and used for every layer of its kind (C1, C3 and C5
 # are one Convolution class with different arguments).
 LENET_LAYERS = (
-    ("Convolution", Kind.CONV2D, {"filters": 6, "kernel_size": 5, "activation": "relu"}, 1),
-    ("Subsampling", Kind.SUBSAMPLING, {"activation": "relu"}, 6),
-    ("FullyConnected", Kind.DENSE, {"units": 84, "activation": "relu"}, 120),
+    ("Convolution", "conv2d", {"filters": 6, "kernel_size": 5, "activation": "relu"}, 1),
+    ("Subsampling", "subsampling", {"activation": "relu"}, 6),
+    ("FullyConnected", "dense", {"units": 84, "activation": "relu"}, 120),
 )
 
 # The network, layer by layer: (name, custom class, arguments, input size, builtin code).
@@ -55,10 +55,6 @@ ARCHITECTURE = (
     ("output", "FullyConnected", {"units": "num_classes", "activation": None}, 84),
 )
 
-# The generated project is formatted at black's default line length (its
-# pyproject.toml says so); model.py lists its layers 8 spaces in.
-BLACK_LINE_LENGTH = 88
-MODEL_INDENT = " " * 8
 
 # conv 5x5: 156 + 2,416 + 48,120; subsampling: 2 x 6 + 2 x 16; dense: 10,164 + 850
 PARAMETER_COUNT = 61_750
@@ -152,7 +148,7 @@ def lenet_options(
     # Validate placement and weight API exactly as `scaffold layer` does.
     probe = LayerOptions.create(
         parse_name("Probe"),
-        kind=Kind.DENSE,
+        kind="dense",
         placement=placement,
         weight_api=weight_api,
         input_dim=1 if placement == Placement.INIT.value else None,
@@ -184,31 +180,23 @@ def _layer_options(options: LenetOptions) -> list[LayerOptions]:
 
 def _architecture(options: LenetOptions) -> list[dict[str, Any]]:
     """The custom-style model, layer by layer, as constructor calls to lay out."""
-    modules = {name: parse_name(name).module_name for name, *_ in LENET_LAYERS}
-    input_args = {
-        "Convolution": "channels",
-        "Subsampling": "channels",
-        "FullyConnected": "input_dim",
-    }
+    layers = {layer.name.class_name: layer for layer in _layer_options(options)}
+    modules = {name: layer.name.module_name for name, layer in layers.items()}
+    input_args = {name: layer.spec.input_size_argument for name, layer in layers.items()}
     rows = []
     for layer_name, cls, arguments, input_size in ARCHITECTURE:
         arguments = dict(arguments)
         if options.placement is Placement.INIT:
             arguments = {input_args[cls]: input_size, **arguments}
-        rendered = ", ".join(
-            f"{key}={value if value == 'num_classes' else _literal(value)}"
+        arguments["name"] = layer_name
+        rendered = [
+            f"{key}={value if value == 'num_classes' else literal(value)}"
             for key, value in arguments.items()
-        )
-        call = f"{cls}({rendered}, name={_literal(layer_name)}),"
-        if len(MODEL_INDENT) + len(call) > BLACK_LINE_LENGTH:  # wrapped as black wraps it
-            call = f"{cls}(\n{MODEL_INDENT}    {call[len(cls) + 1 : -2]}\n{MODEL_INDENT}),"
-        rows.append({"name": layer_name, "cls": cls, "module": modules[cls], "call": call})
+        ]
+        # laid out as black lays it out, at the 8 spaces model.py lists layers at
+        code = "\n".join(call(cls, rendered, indent=8, trailing=","))[8:]
+        rows.append({"name": layer_name, "cls": cls, "module": modules[cls], "call": code})
     return rows
-
-
-def _literal(value: Any) -> str:
-    """A Python literal as black writes it (strings in double quotes)."""
-    return json.dumps(value) if isinstance(value, str) else repr(value)
 
 
 def lenet_context(options: LenetOptions) -> dict[str, Any]:
@@ -226,20 +214,20 @@ def lenet_context(options: LenetOptions) -> dict[str, Any]:
     }
 
 
-def lenet_plan(options: LenetOptions) -> Plan:
-    plan = Plan(options.directory)
+def lenet_files(options: LenetOptions) -> list[Item]:
+    """The project tree and its layers (through `scaffold layer`'s code), as plain data."""
     context = lenet_context(options)
     tree = templates_dir() / "lenet"
+    items: list[Item] = []
     for template in sorted(tree.rglob("*.jinja")):
         relative = template.relative_to(tree).as_posix()
         target = relative.removesuffix(".jinja").replace("{{package}}", options.package)
-        plan.add(options.directory / target, render_file(f"lenet/{relative}", context, target))
-
+        items.append(Render(options.directory / target, f"lenet/{relative}", context))
     layers_target = LayerTarget(
         output_dir=options.directory / "src" / options.package / "layers",
         tests_dir=options.directory / "tests",
         package_parts=(options.package, "layers"),
     )
     for layer_options in _layer_options(options):
-        add_layer(plan, layer_options, layers_target)
-    return plan
+        items += layer_files(layer_options, layers_target)
+    return items
