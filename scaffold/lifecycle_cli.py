@@ -7,9 +7,14 @@ from pathlib import Path
 import click
 
 from .cli import CONTEXT, cli, dry_run_option, run_plan, say
+from .defaults import DefaultsCommand
 
 
-@cli.command(context_settings=CONTEXT)
+class DestroyCommand(DefaultsCommand):
+    takes = {"output-dir"}  # where `scaffold layer` puts layers by default
+
+
+@cli.command(cls=DestroyCommand, context_settings=CONTEXT)
 @click.argument("name")
 @click.option(
     "-o",

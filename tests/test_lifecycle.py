@@ -391,3 +391,11 @@ def test_lenet_takes_its_defaults_too(cli, tmp_path):
     project(tmp_path, 'weights-in = "init"\nunits = 64\n')
     assert cli("lenet", "proj").exit_code == 0
     assert record_of(tmp_path / "proj")["project"]["answers"]["weights-in"] == "init"
+
+
+def test_destroy_finds_layers_where_tool_scaffold_puts_them(cli, tmp_path):
+    project(tmp_path, 'output-dir = "src/app/layers"\n')
+    before = tree_state(tmp_path)
+    assert cli("layer", "Fc").exit_code == 0
+    assert cli("destroy", "Fc").exit_code == 0
+    assert tree_state(tmp_path) == before
