@@ -43,11 +43,7 @@ def stop(process, how: str) -> None:
 
 def hidden_leftovers(root: Path) -> list[str]:
     """scaffold's temporary files; its records (.scaffold.toml, .scaffold/) are not."""
-    return [
-        str(p.relative_to(root))
-        for p in root.rglob(".scaffold*")
-        if p.name != ".scaffold.toml" and ".scaffold" not in p.relative_to(root).parts
-    ]
+    return [str(p.relative_to(root)) for p in root.rglob(".scaffold*") if temporary(p.name)]
 
 
 def check_the_stopped_run(process, how: str, outcomes: dict) -> None:
@@ -71,11 +67,17 @@ def check_the_stopped_run(process, how: str, outcomes: dict) -> None:
         assert err.strip() == "scaffold: interrupted" or "rolled back" in err, err
 
 
+RECORDS = (".scaffold", ".scaffold.toml")  # a generation's record: part of the tree
+
+
+def temporary(part: str) -> bool:
+    """scaffold's journal, unfinished trees and temporary files."""
+    return part.startswith(".scaffold") and part not in RECORDS
+
+
 def visible(state: dict) -> dict:
     """The state without scaffold's hidden journal and unfinished trees."""
-    return {
-        k: v for k, v in state.items() if not any(p.startswith(".scaffold") for p in Path(k).parts)
-    }
+    return {k: v for k, v in state.items() if not any(temporary(p) for p in Path(k).parts)}
 
 
 def loop(tmp_path, setup, args, iterations, new_tree: bool, next_args=None) -> dict:
