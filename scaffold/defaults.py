@@ -19,7 +19,7 @@ import click
 from .config import KEYS, ToolConfig, load_tool_config
 
 PARAM_KEYS = {"placement": "weights-in"}  # Click parameter name -> key, where they differ
-PROJECT_KEYS = {"weights-in", "weight-api", "style"}  # the keys `scaffold lenet` takes
+PROJECT_KEYS = frozenset({"weights-in", "weight-api", "style"})  # the keys `scaffold lenet` takes
 _DEFAULT = re.compile(r"\s*\[default: [^\]]*\]\s*$")
 
 
@@ -53,7 +53,7 @@ def _shown(raw: Any) -> str:
 class DefaultsCommand(click.Command):
     """A command whose options take their defaults from `[tool.scaffold]`."""
 
-    takes: set[str] | None = None  # the keys that apply; None: every key but `style`
+    takes: frozenset[str] | None = None  # the keys that apply; None: every key but `style`
 
     def applies(self, key: str) -> bool:
         if key == "kinds":

@@ -79,11 +79,8 @@ def destroy_plan(name: str, output_dir: Path, force: bool) -> Plan:
     if entry.get("registered-in") and init.is_file():
         from .initedit import remove_registration
 
-        class_name = entry.get("name", "")
-        plan.edit(
-            init,
-            lambda data, label=display(init): remove_registration(data, module, class_name, label),
-        )
+        class_name, label = entry.get("name", ""), display(init)
+        plan.edit(init, lambda data: remove_registration(data, module, class_name, label))
     record.stage(plan, directory, module, None, {})
     for path in directories:
         plan.remove_directory(path)

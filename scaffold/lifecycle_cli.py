@@ -11,7 +11,7 @@ from .defaults import DefaultsCommand
 
 
 class DestroyCommand(DefaultsCommand):
-    takes = {"output-dir"}  # where `scaffold layer` puts layers by default
+    takes = frozenset({"output-dir"})  # where `scaffold layer` puts layers by default
 
 
 @cli.command(cls=DestroyCommand, context_settings=CONTEXT)

@@ -47,6 +47,18 @@ class PlannedFile:
 Transform = Callable[[bytes], bytes]
 
 
+def unless_changed(before: bytes, after: bytes, changed: str) -> Transform:
+    """An edit that turns a file holding `before` into `after`, and refuses the
+    run (message `changed`) if, read again under the lock, it holds anything else."""
+
+    def transform(current: bytes) -> bytes:
+        if current != before:
+            raise ScaffoldError(changed)
+        return after
+
+    return transform
+
+
 def display(path: Path) -> str:
     """A path as the user should read it: relative when under the current directory."""
     try:

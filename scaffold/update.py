@@ -21,7 +21,7 @@ from typing import Any
 
 from . import record
 from .errors import ScaffoldError, UsageProblem
-from .plan import Plan, display
+from .plan import Plan, display, unless_changed
 
 # What happens to one file, as the report shows it.
 UNCHANGED = "unchanged"  # the new rendering is what the file already holds
@@ -238,16 +238,11 @@ def file_updates(directory: Path, content: dict, generation: Generation) -> list
 
 def _unchanged_since(expected: bytes, new: bytes, path: Path):
     """An edit that writes `new` only if the file still holds what was merged."""
-
-    def transform(current: bytes) -> bytes:
-        if current != expected:
-            raise ScaffoldError(
-                f"{display(path)} changed while scaffold was updating it; nothing was "
-                "written: run the update again"
-            )
-        return new
-
-    return transform
+    changed = (
+        f"{display(path)} changed while scaffold was updating it; nothing was written: "
+        "run the update again"
+    )
+    return unless_changed(expected, new, changed)
 
 
 @dataclass
