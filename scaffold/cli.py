@@ -11,10 +11,12 @@ import sys
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from . import __version__
 from .errors import ScaffoldError, UsageProblem
 from .options import Placement, WeightApi
+from .defaults import PROJECT_KEYS, DefaultsCommand, default_kind, kind_defaults
 from .plan import Plan, Status, display, ensure_directory_target
 
 from .kinds import DEFAULT_KIND
@@ -26,7 +28,8 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 @click.version_option(__version__, "-V", "--version", prog_name="scaffold")
 def cli() -> None:
     """Generate custom Keras 3 layers, their tests, and a LeNet-5 project;
-    check your own layers against the Keras 3 pitfalls.
+    check your own layers against the Keras 3 pitfalls, and migrate TF
+    2.0-era layers to Keras 3.
 
     Every generated layer follows the Keras 3 rules that TF 2.0-era tutorials
     predate (tracked weights, no `dynamic=True`, composite layers that build
@@ -48,13 +51,16 @@ def cli() -> None:
       scaffold kinds
       scaffold lenet lenet5 --train
       scaffold check my_layers
+      scaffold migrate my_layers.py --write
     """
 
 
 def run_plan(plan: Plan, dry_run: bool, force: bool) -> None:
     """Show or commit a plan; conflicts refuse the whole run."""
+    from .record import is_bookkeeping
+
     if dry_run:
-        statuses = plan.statuses(force)
+        statuses = [(f, s) for f, s in plan.statuses(force) if not is_bookkeeping(f.path)]
         say(plan.describe(statuses))
         plan.refuse_conflicts(statuses)
         say("dry run: nothing was written")
@@ -66,6 +72,8 @@ def run_plan(plan: Plan, dry_run: bool, force: bool) -> None:
             click.echo(f"scaffold: {note}", err=True)
     report = []
     for planned, status in statuses:
+        if is_bookkeeping(planned.path):
+            continue
         suffix = " (unchanged)" if status is Status.IDENTICAL else ""
         report.append(f"{status.value:>9}  {display(planned.path)}{suffix}")
     try:
@@ -137,9 +145,9 @@ def require_extra(what: str, modules: tuple[str, ...]) -> None:
         )
 
 
-def _peek_kind(args: list[str]) -> str:
+def _peek_kind(args: list[str], default: str) -> str:
     """The value of --kind in raw arguments (the last one wins, as in Click)."""
-    value = DEFAULT_KIND
+    value = default
     for index, arg in enumerate(args):
         if arg == "--":
             break
@@ -150,13 +158,13 @@ def _peek_kind(args: list[str]) -> str:
     return value
 
 
-class LayerCommand(click.Command):
+class LayerCommand(DefaultsCommand):
     """`scaffold layer`, whose kind options come from the kind specs: those of the
     built-in kinds always, and those of a user's kind once --kind names it (so
     `scaffold layer --kind ./my-kind --help` shows them too)."""
 
     def parse_args(self, ctx, args):
-        ctx.meta["scaffold.kind"] = _peek_kind(args)
+        ctx.meta["scaffold.kind"] = _peek_kind(args, default_kind(ctx, DEFAULT_KIND))
         return super().parse_args(ctx, args)
 
     def _kinds(self, ctx):
@@ -175,14 +183,15 @@ class LayerCommand(click.Command):
     def get_params(self, ctx):
         from .kinds.schema import click_option, merge
 
-        params = super().get_params(ctx)
+        params = click.Command.get_params(self, ctx)
         kinds = self._kinds(ctx)
         shared = merge(kind for kind in kinds if kind.builtin)
         # A user's kind declares its own options; where it shares a name with a
         # built-in kind, its declaration decides how the option is read.
         shared.update(merge(kind for kind in kinds if not kind.builtin))
         position = next(i for i, p in enumerate(params) if p.name == "input_dim") + 1
-        return params[:position] + [click_option(o) for o in shared.values()] + params[position:]
+        options = [click_option(o) for o in shared.values()]
+        return self.with_defaults(ctx, params[:position] + options + params[position:])
 
     def format_epilog(self, ctx, formatter):
         kinds = self._kinds(ctx)
@@ -269,13 +278,21 @@ def layer(
       scaffold layer Norm --kind ./kinds/rms-norm
       scaffold layer Scale --dry-run
     """
+    from .answers import record_layer
     from .files import stage
     from .generators.layer import check_module_names, layer_files, resolve_target
+    from .kinds.registry import resolve
     from .names import parse_name
     from .options import LayerOptions
 
     if no_tests and tests_dir is not None:
         raise UsageProblem("--tests-dir and --no-tests contradict each other; give one")
+    kind = resolve(kind)
+    context = click.get_current_context()
+    hyperparameters = kind_defaults(context, kind, hyperparameters)
+    from_config = context.get_parameter_source("weight_api") is ParameterSource.DEFAULT
+    if from_config and not kind.spec.owns_weights:
+        weight_api = None  # a project-wide default, for the kinds it applies to
     options = LayerOptions.create(
         parse_name(name),
         kind=kind,
@@ -291,7 +308,9 @@ def layer(
         ensure_directory_target(tests_dir, "tests directory")
     target = resolve_target(output_dir, tests_dir, with_tests=not no_tests)
     check_module_names(target, options.name.module_name)
-    run_plan(stage(target.root, layer_files(options, target)), dry_run, force)
+    plan = stage(target.root, layer_files(options, target))
+    record_layer(plan, options, target)
+    run_plan(plan, dry_run, force)
 
 
 @cli.command(context_settings=CONTEXT)
@@ -318,7 +337,11 @@ def kinds(paths, output_format):
     say((kinds_json(found) if output_format == "json" else kinds_text(found)).rstrip("\n"))
 
 
-@cli.command(context_settings=CONTEXT)
+class LenetCommand(DefaultsCommand):
+    takes = PROJECT_KEYS
+
+
+@cli.command(cls=LenetCommand, context_settings=CONTEXT)
 @click.argument("directory")
 @click.option("--name", help="Python package name. [default: from DIRECTORY]")
 @click.option(
@@ -369,6 +392,7 @@ def lenet(
       scaffold lenet lenet5 --train --dataset idx --data-dir ../shared/data/mnist
       cd lenet5 && pip install -e '.[test]' && python -m pytest
     """
+    from .answers import record_lenet
     from .files import stage
     from .generators.lenet import lenet_files, lenet_options
 
@@ -395,7 +419,9 @@ def lenet(
         require_extra("--train", ("tensorflow", "sklearn", "matplotlib"))
     options = lenet_options(directory, name, style, placement, weight_api)
     ensure_directory_target(options.directory, "project directory")
-    run_plan(stage(options.directory, lenet_files(options)), dry_run, force)
+    plan = stage(options.directory, lenet_files(options))
+    record_lenet(plan, options)
+    run_plan(plan, dry_run, force)
     if train:
         from .training import train_project
 
@@ -533,6 +559,67 @@ def check(
     sys.exit(code)
 
 
+@cli.command(context_settings=CONTEXT)
+@click.argument(
+    "paths", nargs=-1, required=True, metavar="PATH...", type=click.Path(path_type=Path)
+)
+@click.option(
+    "--write",
+    is_flag=True,
+    help="Apply the changes: every file is replaced atomically, and all files or none.",
+)
+@click.option(
+    "--check",
+    "check_only",
+    is_flag=True,
+    help="Write nothing; exit 1 if any file would change (for CI).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+def migrate(paths, write, check_only, output_format):
+    """Rewrite TF 2.0-era custom layers in PATH... into Keras 3 code.
+
+    PATH is a .py file or a directory (walked for *.py; hidden directories,
+    virtual environments, site-packages and __pycache__ are skipped). Only
+    classes that subclass keras.layers.Layer or keras.Model (however they
+    are imported), a keras.layers layer, or such a class of the same module
+    are changed: raw tf.Variable attributes become add_weight (or
+    keras.Variable), dynamic=True is removed, __init__ accepts and forwards
+    **kwargs, get_config is generated or completed, the class is
+    registered, a composite layer gets a build(), sublayers get the layer's
+    dtype policy, Keras 2's positional add_weight gets keywords, and a
+    `training` argument call() requires gets a default. Everything else
+    stays byte for byte. What cannot be fixed safely is
+    reported (file:line), never guessed.
+
+    By default nothing is written: each change is shown as a unified diff,
+    followed by what was fixed and what is left for you. Exit codes: 0 done
+    (with --check: nothing would change); 1 with --check, some file would
+    change, or some file was refused (does not parse, not UTF-8); 2 a usage
+    error. A refused file refuses --write as a whole: nothing is written.
+
+    \b
+    Examples:
+      scaffold migrate my_layers.py
+      scaffold migrate src/ --write
+      scaffold migrate src/ --check
+      scaffold migrate my_layers.py --format json
+    """
+    if write and check_only:
+        raise UsageProblem("--write and --check contradict each other; give one")
+    from .migrate.command import run_migrate
+
+    code = run_migrate(
+        paths, write=write, check_only=check_only, output_format=output_format, say=say
+    )
+    sys.exit(code)
+
+
 def _one_line(message: str) -> str:
     return " ".join(message.split())
 
@@ -608,6 +695,8 @@ def main(argv: list[str] | None = None) -> None:
         _fail(f"scaffold: error: {_one_line(_os_error(error))}", 1)
     sys.exit(code if isinstance(code, int) else 0)
 
+
+from . import lifecycle_cli  # noqa: E402,F401  (registers update and destroy)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

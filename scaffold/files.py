@@ -2,9 +2,10 @@
 
 A generator decides which files to write and which edits to make, as plain
 data: `Render` (a file from a template and its context), `Text` (a file copied
-as it is) and `Register` (a layer added to an existing package's `__init__.py`). `stage` then renders
-everything, in memory, into a Plan that is shown (--dry-run) or committed all
-at once; nothing is decided while rendering, nothing is written while deciding.
+as it is) and `Register` (a layer added to an existing package's
+`__init__.py`). `stage` then renders everything, in memory, into a Plan that is
+shown (--dry-run) or committed all at once; nothing is decided while
+rendering, nothing is written while deciding.
 """
 
 from __future__ import annotations
