@@ -82,8 +82,10 @@ def weights_in_option(help_text: str):
     type=_choice(Kind),
     default=Kind.BLANK.value,
     show_default=True,
-    help="Layer kind: dense, conv2d, subsampling (LeNet-5 S2/S4), conv-bn-relu "
-    "(composite), se (Squeeze-and-Excitation), blank (per-feature scale to extend).",
+    help="Layer kind: dense, conv2d, partial-conv2d (LeNet-5 C3: a connection table), "
+    "subsampling (LeNet-5 S2/S4), scaled-tanh (LeNet-5's squashing function), rbf "
+    "(LeNet-5's Euclidean RBF output), conv-bn-relu (composite), se "
+    "(Squeeze-and-Excitation), blank (per-feature scale to extend).",
 )
 @weights_in_option(
     "Create the weights in build() from the input shape, or in __init__ "
@@ -110,25 +112,39 @@ def weights_in_option(help_text: str):
 @click.option("--units", type=int, help="Output size (dense). [default: 32]")
 @click.option("--filters", type=int, help="Output channels (conv2d, conv-bn-relu). [default: 32]")
 @click.option(
-    "--kernel-size", type=int, help="Square kernel side (conv2d, conv-bn-relu). [default: 3]"
+    "--connections",
+    metavar="TABLE",
+    help="partial-conv2d: the input channels of each output map, e.g. '0,1,2;1,2,3' "
+    "(maps joined by ';'). [default: LeNet-5's C3 table, 16 maps over 6 channels]",
 )
-@click.option("--strides", type=int, help="Convolution stride (conv2d, conv-bn-relu). [default: 1]")
+@click.option(
+    "--kernel-size",
+    type=int,
+    help="Square kernel side (conv2d, partial-conv2d, conv-bn-relu). "
+    "[default: 3; 5 for partial-conv2d]",
+)
+@click.option(
+    "--strides",
+    type=int,
+    help="Convolution stride (conv2d, partial-conv2d, conv-bn-relu). [default: 1]",
+)
 @click.option(
     "--padding",
     type=click.Choice(PADDINGS),
-    help="Convolution padding. [default: valid for conv2d, same for conv-bn-relu]",
+    help="Convolution padding. [default: valid for conv2d and partial-conv2d, same for "
+    "conv-bn-relu]",
 )
 @click.option(
     "--activation",
     metavar="NAME",
-    help="Keras activation (dense, conv2d, subsampling), e.g. "
+    help="Keras activation (dense, conv2d, partial-conv2d, subsampling), e.g. "
     + ", ".join(ACTIVATIONS[:6])
     + ". [default: linear; tanh for subsampling]",
 )
 @click.option(
     "--use-bias/--no-bias",
     default=None,
-    help="Add a bias (dense, conv2d, subsampling, blank). [default: use bias]",
+    help="Add a bias (dense, conv2d, partial-conv2d, subsampling, blank). [default: use bias]",
 )
 @click.option("--ratio", type=int, help="Channel reduction ratio (se). [default: 16]")
 @click.option(
@@ -219,6 +235,15 @@ def layer(
     help="Default model of the training script: custom layers, or keras.layers "
     "only. The model module builds both.",
 )
+@click.option(
+    "--architecture",
+    type=click.Choice(["relu", "lecun98"]),
+    default="relu",
+    show_default=True,
+    help="relu: LeNet-5 with ReLU and 10 logits. lecun98: as LeCun et al. (1998) built "
+    "it: scaled tanh, partially connected C3, fixed Euclidean RBF output, the paper's "
+    "loss and input range; 60,000 trainable parameters.",
+)
 @weights_in_option("Where the custom layers create their weights (as for `scaffold layer`).")
 @click.option(
     "--weight-api",
@@ -245,13 +270,25 @@ def layer(
 )
 @click.option("--epochs", type=int, help="With --train: number of epochs. [default: the recipe's]")
 def lenet(
-    directory, name, style, placement, weight_api, dry_run, force, train, dataset, data_dir, epochs
+    directory,
+    name,
+    style,
+    architecture,
+    placement,
+    weight_api,
+    dry_run,
+    force,
+    train,
+    dataset,
+    data_dir,
+    epochs,
 ):
     """Generate an installable LeNet-5 project in DIRECTORY.
 
     Its custom layers (Convolution for C1/C3/C5, Subsampling for S2/S4,
-    FullyConnected for F6 and the output) come from the same templates as
-    `scaffold layer`, each with its test; model.py builds LeNet-5 from them or
+    FullyConnected for F6 and the output; with --architecture lecun98 also
+    PartialConvolution for C3, ScaledTanh and EuclideanRBF) come from the same
+    templates as `scaffold layer`, each with its test; model.py builds LeNet-5 from them or
     from keras.layers; data.py loads digits, MNIST or MNIST IDX files; train.py
     trains and writes model.keras, history.json, metrics.json,
     training_curves.png and TensorBoard logs.
@@ -260,6 +297,7 @@ def lenet(
     Examples:
       scaffold lenet lenet5 --train
       scaffold lenet lenet5 --weights-in init --weight-api variable
+      scaffold lenet lenet5 --architecture lecun98
       scaffold lenet lenet5 --train --dataset idx --data-dir ../shared/data/mnist
       cd lenet5 && pip install -e '.[test]' && python -m pytest
     """
@@ -280,7 +318,7 @@ def lenet(
         )
     if epochs is not None and epochs < 1:
         raise UsageProblem(f"--epochs must be at least 1, got {epochs}")
-    options = lenet_options(directory, name, style, placement, weight_api)
+    options = lenet_options(directory, name, style, placement, weight_api, architecture)
     ensure_directory_target(options.directory, "project directory")
     run_plan(lenet_plan(options), dry_run, force)
     if train:

@@ -13,12 +13,16 @@ from typing import Any, Mapping
 
 from .errors import UsageProblem
 from .names import LayerName
+from .paper import BITMAP_PIXELS, LENET5_C3_CONNECTIONS
 
 
 class Kind(str, enum.Enum):
     DENSE = "dense"
     CONV2D = "conv2d"
+    PARTIAL_CONV2D = "partial-conv2d"
     SUBSAMPLING = "subsampling"
+    SCALED_TANH = "scaled-tanh"
+    RBF = "rbf"
     CONV_BN_RELU = "conv-bn-relu"
     SE = "se"
     BLANK = "blank"
@@ -74,6 +78,8 @@ INT_RANGES = {
     "input_dim": (1, 65536),
 }
 
+MAX_CONNECTIONS = 65536  # input-output pairs in one connection table
+
 
 @dataclass(frozen=True)
 class KindSpec:
@@ -81,9 +87,11 @@ class KindSpec:
 
     summary: str
     defaults: Mapping[str, Any]  # its hyperparameters and their default values
-    own_weights: bool  # False for composites: the sublayers own the weights
-    input_arg: str  # constructor argument holding the input size (init placement)
+    own_weights: bool  # False for composites (the sublayers own the weights) and weightless kinds
+    input_arg: str | None  # constructor argument holding the input size (init placement)
     image_input: bool  # takes (batch, height, width, channels)
+    has_weights: bool = True  # False for an activation: no weights to place or create
+    input_size: int | None = None  # the only input size the kind accepts, when it has one
 
     @property
     def hyperparameters(self) -> frozenset[str]:
@@ -112,6 +120,20 @@ KINDS: dict[Kind, KindSpec] = {
         input_arg="channels",
         image_input=True,
     ),
+    Kind.PARTIAL_CONV2D: KindSpec(
+        summary="Convolution in which each output map sees only the input maps its table lists.",
+        defaults={
+            "connections": LENET5_C3_CONNECTIONS,
+            "kernel_size": 5,
+            "strides": 1,
+            "padding": "valid",
+            "activation": None,
+            "use_bias": True,
+        },
+        own_weights=True,
+        input_arg="channels",
+        image_input=True,
+    ),
     Kind.SUBSAMPLING: KindSpec(
         summary=(
             "LeNet-5 subsampling: 2x2 average pooling times a trainable "
@@ -121,6 +143,22 @@ KINDS: dict[Kind, KindSpec] = {
         own_weights=True,
         input_arg="channels",
         image_input=True,
+    ),
+    Kind.SCALED_TANH: KindSpec(
+        summary="LeNet-5's squashing function `1.7159 * tanh(2x / 3)`, as an activation layer.",
+        defaults={},
+        own_weights=False,
+        input_arg=None,
+        image_input=False,
+        has_weights=False,
+    ),
+    Kind.RBF: KindSpec(
+        summary="Euclidean RBF units with fixed bitmap parameter vectors: LeNet-5's output layer.",
+        defaults={},
+        own_weights=True,
+        input_arg="input_dim",
+        image_input=False,
+        input_size=BITMAP_PIXELS,  # its default parameter vectors are 7x12 bitmaps
     ),
     Kind.CONV_BN_RELU: KindSpec(
         summary="Conv2D, BatchNormalization and ReLU composed as one layer.",
@@ -172,9 +210,45 @@ def _check_int(name: str, value: Any) -> int:
     return value
 
 
+def _check_connections(value: Any) -> tuple[tuple[int, ...], ...]:
+    """A connection table: the input channels of each output map, in order.
+
+    Given as text (`"0,1,2;1,2,3"`: maps separated by `;`, their input channels
+    by `,`) or as a sequence of sequences of channel numbers.
+    """
+    if isinstance(value, str):
+        try:
+            value = [[int(part) for part in group.split(",")] for group in value.split(";")]
+        except ValueError:
+            raise UsageProblem(
+                f"--connections {value!r} is not a table such as '0,1,2;1,2,3': each output "
+                "map's input channels as whole numbers joined by ',', maps joined by ';'"
+            ) from None
+    table = tuple(tuple(group) for group in value)
+    if not table:
+        raise UsageProblem("--connections is empty: give at least one output map")
+    for number, group in enumerate(table):
+        if not group:
+            raise UsageProblem(f"--connections: output map {number} has no input channels")
+        if any(isinstance(c, bool) or not isinstance(c, int) or c < 0 for c in group):
+            raise UsageProblem(
+                f"--connections: output map {number} lists {list(group)}; input channels "
+                "are whole numbers from 0"
+            )
+        if len(set(group)) != len(group):
+            raise UsageProblem(
+                f"--connections: output map {number} lists an input channel twice ({list(group)})"
+            )
+    if sum(map(len, table)) > MAX_CONNECTIONS:
+        raise UsageProblem(f"--connections has more than {MAX_CONNECTIONS} connections")
+    return table
+
+
 def _check_hyperparameter(name: str, value: Any) -> Any:
     if name in INT_RANGES:
         return _check_int(name, value)
+    if name == "connections":
+        return _check_connections(value)
     if name == "padding":
         if value not in PADDINGS:
             raise UsageProblem(f"--padding {value!r} is not one of: {', '.join(PADDINGS)}")
@@ -254,11 +328,20 @@ class LayerOptions:
             weight_api = WeightApi.ADD_WEIGHT
         else:
             weight_api = _choice(weight_api, WeightApi, "--weight-api")
+            if not spec.has_weights:
+                raise UsageProblem(
+                    f"--weight-api does not apply to --kind {kind.value}: it has no weights"
+                )
             if not spec.own_weights:
                 raise UsageProblem(
                     f"--weight-api does not apply to --kind {kind.value}: its weights "
                     "belong to its Keras sublayers"
                 )
+        if placement is Placement.INIT and not spec.has_weights:
+            raise UsageProblem(
+                f"--weights-in init does not apply to --kind {kind.value}: it has no weights "
+                "to create"
+            )
 
         unknown = set(given) - ALL_HYPERPARAMETERS
         if unknown:
@@ -281,6 +364,11 @@ class LayerOptions:
                     "input is seen: give the input size with --input-dim"
                 )
             input_dim = _check_int("input_dim", input_dim)
+            if spec.input_size is not None and input_dim != spec.input_size:
+                raise UsageProblem(
+                    f"--kind {kind.value} takes {spec.input_size} input features (its "
+                    f"parameter vectors are 7x12 bitmaps); give --input-dim {spec.input_size}"
+                )
         elif input_dim is not None:
             raise UsageProblem(
                 "--input-dim only applies to --weights-in init; with build placement "
@@ -292,6 +380,13 @@ class LayerOptions:
                 f"--ratio {hyperparameters['ratio']} is larger than --input-dim {input_dim}: "
                 "the squeeze would have no units; give --ratio at most the channel count"
             )
+        if kind is Kind.PARTIAL_CONV2D and input_dim is not None:
+            highest = max(max(group) for group in hyperparameters["connections"])
+            if highest >= input_dim:
+                raise UsageProblem(
+                    f"--connections uses input channel {highest} but --input-dim is {input_dim}: "
+                    f"channels are numbered 0 to {input_dim - 1}"
+                )
         if description is not None:
             description = _check_description(description)
         return cls(

@@ -15,13 +15,17 @@ from typing import Any
 
 from ..errors import ScaffoldError
 from ..options import KINDS, Kind, LayerOptions, Placement
+from ..paper import DIGIT_BITMAPS, LENET5_C3_CONNECTIONS
 from ..plan import Plan
 from ..render import render_file
 
 TEMPLATES = {
     Kind.DENSE: "layer/dense.py.jinja",
     Kind.CONV2D: "layer/conv2d.py.jinja",
+    Kind.PARTIAL_CONV2D: "layer/partial_conv2d.py.jinja",
     Kind.SUBSAMPLING: "layer/subsampling.py.jinja",
+    Kind.SCALED_TANH: "layer/scaled_tanh.py.jinja",
+    Kind.RBF: "layer/rbf.py.jinja",
     Kind.CONV_BN_RELU: "layer/conv_bn_relu.py.jinja",
     Kind.SE: "layer/se.py.jinja",
     Kind.BLANK: "layer/blank.py.jinja",
@@ -117,8 +121,12 @@ def test_expectations(options: LayerOptions) -> dict[str, Any]:
     kind = options.kind
     if options.input_dim is not None:
         channels = options.input_dim
+    elif options.spec.input_size is not None:
+        channels = options.spec.input_size
     elif kind is Kind.SE:
         channels = max(4, 2 * hp["ratio"])
+    elif kind is Kind.PARTIAL_CONV2D:
+        channels = 1 + max(max(group) for group in hp["connections"])
     elif kind is Kind.DENSE:
         channels = 5
     else:
@@ -126,7 +134,7 @@ def test_expectations(options: LayerOptions) -> dict[str, Any]:
     batch = 16  # large enough that every ReLU unit sees some positive input
     if not options.spec.image_input:
         sample = (batch, channels)
-    elif kind in (Kind.CONV2D, Kind.CONV_BN_RELU):
+    elif kind in (Kind.CONV2D, Kind.PARTIAL_CONV2D, Kind.CONV_BN_RELU):
         side = hp["kernel_size"] + 2 * hp["strides"] + 3
         sample = (batch, side, side, channels)
     else:
@@ -147,9 +155,21 @@ def test_expectations(options: LayerOptions) -> dict[str, Any]:
         else:
             trainable += [(hp["filters"],)] * 2  # gamma, beta
             non_trainable = [(hp["filters"],)] * 2  # moving mean, moving variance
+    elif kind is Kind.PARTIAL_CONV2D:
+        k, s, filters = hp["kernel_size"], hp["strides"], len(hp["connections"])
+        side = _conv_length(sample[1], k, s, hp["padding"])
+        output = (batch, side, side, filters)
+        # only the listed connections have weights: one k x k kernel each
+        trainable = [(k, k, sum(map(len, hp["connections"])))]
+        trainable += [(filters,)] if hp["use_bias"] else []
     elif kind is Kind.SUBSAMPLING:
         output = (batch, sample[1] // 2, sample[2] // 2, channels)
         trainable = [(channels,)] + ([(channels,)] if hp["use_bias"] else [])
+    elif kind is Kind.SCALED_TANH:
+        output = sample
+    elif kind is Kind.RBF:
+        output = (batch, len(DIGIT_BITMAPS))  # one unit per bitmap
+        non_trainable = [(len(DIGIT_BITMAPS), channels)]  # the fixed parameter vectors
     elif kind is Kind.SE:
         squeeze = max(1, channels // hp["ratio"])
         output = sample
@@ -173,20 +193,44 @@ def _wrap(text: str) -> str:
     return "\n".join(textwrap.wrap(text, width=72))
 
 
+def _comment(text: str | None) -> str | None:
+    """Prose as `#` comment lines that fit black's line length."""
+    if text is None:
+        return None
+    return "\n".join("# " + line for line in textwrap.wrap(text, width=86))
+
+
 def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def _notes(options: LayerOptions) -> str:
     """The docstring paragraphs on weight placement (and eager execution)."""
-    paragraphs = [PLACEMENT_DOC[options.placement].format(arg=options.spec.input_arg)]
+    paragraphs = []
+    if options.spec.has_weights:
+        paragraphs.append(PLACEMENT_DOC[options.placement].format(arg=options.spec.input_arg))
     if options.dynamic:
         paragraphs.append(DYNAMIC_DOC)
     return "\n\n".join(_wrap(p) for p in paragraphs)
 
 
+def _connections_doc(connections: tuple[tuple[int, ...], ...] | None) -> str | None:
+    """The comment above a partial convolution's connection table."""
+    if connections is None:
+        return None
+    if connections == LENET5_C3_CONNECTIONS:
+        return (
+            "The input channels each output map sees: LeNet-5's C3 (LeCun et al., 1998, "
+            "Table I). Maps 0-5 see 3 contiguous S2 maps, 6-11 see 4 contiguous ones, "
+            "12-14 see 4 discontinuous ones and 15 sees all 6, which breaks the symmetry "
+            "between maps and keeps the number of connections at 60."
+        )
+    return "The input channels each output map sees."
+
+
 def layer_context(options: LayerOptions, registration_package: str) -> dict[str, Any]:
     spec = KINDS[options.kind]
+    connections = options.hyperparameters.get("connections")
     return {
         "class_name": options.name.class_name,
         "module_name": options.name.module_name,
@@ -200,6 +244,8 @@ def layer_context(options: LayerOptions, registration_package: str) -> dict[str,
         "dynamic": options.dynamic,
         "input_dim": options.input_dim,
         "hp": dict(options.hyperparameters),
+        "connections_doc": _comment(_connections_doc(connections)),
+        "digit_bitmaps": DIGIT_BITMAPS,
     }
 
 
