@@ -18,6 +18,8 @@ import xml.etree.ElementTree as ElementTree
 import pytest
 
 from helpers import REPO, run_pytest, run_scaffold
+from scaffold.generators.lenet import ARCHITECTURES
+from scaffold.names import parse_name
 from variants import lenet_variants
 
 pytestmark = pytest.mark.tensorflow
@@ -224,11 +226,14 @@ def test_every_project_layer_passes_scaffold_check(generated, tmp_path):
         "[Convolution]\ninput_shape = [4, 12, 12, 1]\n"
         "[Subsampling]\ninput_shape = [4, 8, 8, 6]\n"
         "[FullyConnected]\ninput_shape = [4, 120]\n"
+        "[PartialConvolution]\ninput_shape = [4, 14, 14, 6]\n"
+        "[ScaledTanh]\ninput_shape = [4, 16]\n"
+        "[EuclideanRBF]\ninput_shape = [4, 84]\n"
     )
     targets = [
-        f"{name}.layers.{module}"
-        for name, _ in VARIANTS
-        for module in ("convolution", "subsampling", "fully_connected")
+        f"{name}.layers.{parse_name(layer).module_name}"
+        for name, args in VARIANTS
+        for layer, *_ in ARCHITECTURES["lecun98" if "lecun98" in args else "relu"].layers
     ]
     env = {
         "PYTHONPATH": os.pathsep.join(
@@ -240,7 +245,7 @@ def test_every_project_layer_passes_scaffold_check(generated, tmp_path):
     )
     report = json.loads(result.stdout)
     assert [layer["target"] for layer in report["layers"] if not layer["passed"]] == []
-    assert result.returncode == 0 and len(report["layers"]) == 24
+    assert result.returncode == 0 and len(report["layers"]) == len(targets) == 30
 
 
 def test_distributed_training_in_a_generated_project(generated):

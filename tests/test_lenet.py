@@ -157,3 +157,99 @@ def test_the_generated_model_module_imports_only_what_it_needs(project):
         for alias in node.names
     }
     assert imported == {"keras"}
+
+
+@pytest.fixture
+def paper_project(cli, tmp_path):
+    result = cli("lenet", "lenet5", "--architecture", "lecun98")
+    assert result.exit_code == 0, result.stderr
+    return tmp_path / "lenet5"
+
+
+PAPER_LAYERS = {
+    "Convolution": "convolution",
+    "Subsampling": "subsampling",
+    "PartialConvolution": "partial_convolution",
+    "FullyConnected": "fully_connected",
+    "ScaledTanh": "scaled_tanh",
+    "EuclideanRBF": "euclidean_rbf",
+}
+
+
+def test_the_paper_architecture_adds_its_layers_to_the_tree(paper_project):
+    added = {
+        path
+        for module in ("partial_convolution", "scaled_tanh", "euclidean_rbf")
+        for path in (f"src/lenet5/layers/{module}.py", f"tests/test_{module}.py")
+    }
+    assert set(tree_snapshot(paper_project)) == EXPECTED_FILES | added
+    for path in paper_project.rglob("*.py"):
+        source = path.read_text()
+        ast.parse(source)
+        assert black.format_str(source, mode=black.Mode()) == source, path
+
+
+def test_the_paper_model_is_built_from_every_custom_layer_with_the_scaled_tanh(paper_project):
+    init = (paper_project / "src/lenet5/layers/__init__.py").read_text()
+    model = (paper_project / "src/lenet5/model.py").read_text()
+    for cls, module in PAPER_LAYERS.items():
+        assert f"from .{module} import {cls}" in init
+        assert cls in model
+    tree = ast.parse(model)
+    [custom] = [
+        n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "custom_layers"
+    ]
+    calls = [ast.unparse(node.func) for node in ast.walk(custom) if isinstance(node, ast.Call)]
+    # every layer up to F6 is followed by the squashing function; the output is the RBF
+    assert calls == [
+        "input_range",
+        *("Convolution", "ScaledTanh", "Subsampling", "ScaledTanh"),
+        *("PartialConvolution", "ScaledTanh", "Subsampling", "ScaledTanh"),
+        *("Convolution", "ScaledTanh", "keras.layers.Flatten", "FullyConnected", "ScaledTanh"),
+        *("EuclideanRBF", "keras.layers.Rescaling"),
+    ]
+    assert 'ARCHITECTURE = "lecun98"' in model and "class RubbishClassCrossentropy" in model
+    train = (paper_project / "src/lenet5/train.py").read_text()
+    assert "loss=build_loss()" in train
+
+
+def test_the_paper_readme_has_the_parameter_table(paper_project):
+    readme = (paper_project / "README.md").read_text()
+    rows = [line for line in readme.splitlines() if line.startswith("| ")]
+    counts = {
+        row.split("|")[1].strip(): row.split("|")[-2].strip()
+        for row in rows
+        if row.split("|")[1].strip() in ("C1", "S2", "C3", "S4", "C5", "F6", "output", "total")
+    }
+    assert counts == {
+        "C1": "156",
+        "S2": "12",
+        "C3": "1,516",
+        "S4": "32",
+        "C5": "48,120",
+        "F6": "10,164",
+        "output": "0",
+        "total": "60,000",
+    }
+    assert "7x12 bitmaps" in readme and "1.7159 tanh(2a/3)" in readme and "-0.1" in readme
+
+
+def test_paper_layers_are_exactly_what_scaffold_layer_renders(cli, paper_project):
+    before = tree_snapshot(paper_project)
+    layers = paper_project / "src/lenet5/layers"
+    for args in (
+        ["PartialConvolution", "--kind", "partial-conv2d"],
+        ["ScaledTanh", "--kind", "scaled-tanh"],
+        ["EuclideanRBF", "--kind", "rbf"],
+        ["Subsampling", "--kind", "subsampling", "--activation", "linear"],
+    ):
+        result = cli("layer", *args, "-o", layers)
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout.count("identical") == 3
+    assert tree_snapshot(paper_project) == before
+
+
+def test_an_unknown_architecture_is_refused(cli, tmp_path):
+    result = cli("lenet", "x", "--architecture", "alexnet")
+    assert result.exit_code == 2 and "'alexnet' is not one of" in result.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -74,6 +74,26 @@ def test_linear_activation_is_stored_as_none():
         ({"placement": "call"}, "--weights-in 'call' is not one of"),
         ({"weight_api": "tf.Variable"}, "--weight-api 'tf.Variable' is not one of"),
         ({"bogus": 1}, "unknown option"),
+        ({"kind": "scaled-tanh", "weight_api": "variable"}, "scaled-tanh: it has no weights"),
+        (
+            {"kind": "scaled-tanh", "placement": "init", "input_dim": 3},
+            "--weights-in init does not apply to --kind scaled-tanh",
+        ),
+        ({"kind": "scaled-tanh", "units": 3}, "(it takes: none)"),
+        ({"kind": "rbf", "placement": "init", "input_dim": 80}, "give --input-dim 84"),
+        ({"kind": "rbf", "activation": "relu"}, "--activation does not apply to --kind rbf"),
+        ({"kind": "conv2d", "connections": "0;1"}, "--connections does not apply"),
+        ({"kind": "partial-conv2d", "filters": 6}, "--filters does not apply"),
+        ({"kind": "partial-conv2d", "connections": "0,1;a"}, "is not a table such as"),
+        ({"kind": "partial-conv2d", "connections": "0,1;"}, "is not a table such as"),
+        ({"kind": "partial-conv2d", "connections": "0,1,1"}, "lists an input channel twice"),
+        ({"kind": "partial-conv2d", "connections": "0;-1"}, "output map 1 lists [-1]"),
+        ({"kind": "partial-conv2d", "connections": []}, "--connections is empty"),
+        ({"kind": "partial-conv2d", "connections": [[0], []]}, "output map 1 has no input"),
+        (
+            {"kind": "partial-conv2d", "placement": "init", "input_dim": 4},
+            "--connections uses input channel 5 but --input-dim is 4",
+        ),
     ],
 )
 def test_invalid_options_are_refused_with_the_reason(kwargs, message):
@@ -89,3 +109,15 @@ def test_init_placement_keeps_the_input_size():
 
 def test_activation_list_has_no_duplicates():
     assert len(set(ACTIVATIONS)) == len(ACTIVATIONS)
+
+
+def test_connections_parse_from_text_and_default_to_lenet5_c3():
+    options = create(kind="partial-conv2d", connections="0,1; 2 ,0;1")
+    assert options.hyperparameters["connections"] == ((0, 1), (2, 0), (1,))
+    table = create(kind="partial-conv2d").hyperparameters["connections"]
+    assert len(table) == 16 and sum(map(len, table)) == 60
+    assert [len(inputs) for inputs in table] == [3] * 6 + [4] * 9 + [6]
+
+
+def test_the_rbf_kind_takes_its_bitmaps_size():
+    assert create(kind="rbf", placement="init", input_dim=84).input_dim == 84

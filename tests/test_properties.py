@@ -44,6 +44,7 @@ options = st.fixed_dictionaries(
         "activation": maybe(st.sampled_from([*ACTIVATIONS, "relu7", "os.system"])),
         "use-bias": maybe(st.booleans()),
         "ratio": maybe(st.integers(-1, 2000)),
+        "connections": maybe(st.sampled_from(["0,1,2;1,2,3", "0;1,2", "0,0", "1;", "a,b", "9"])),
         "description": maybe(st.text(max_size=60)),
     }
 )
@@ -88,12 +89,14 @@ def test_every_combination_renders_clean_code_or_writes_nothing(values, dynamic)
                 module_doc = ast.get_docstring(ast.parse(files[0].read_text()))
                 assert values["description"].strip().rstrip(".") in module_doc.replace("\\\\", "\\")
                 # the description is inert: the module holds exactly its docstring,
-                # two imports and one class
+                # two imports, the kind's table of constants if it has one, and one class
                 body = ast.parse(files[0].read_text()).body
+                table = ["Assign"] if values["kind"] in ("partial-conv2d", "rbf") else []
                 assert [type(node).__name__ for node in body] == [
                     "Expr",
                     "Import",
                     "ImportFrom",
+                    *table,
                     "ClassDef",
                 ]
         else:
@@ -129,6 +132,10 @@ RANGES = {
     "activation": st.sampled_from(ACTIVATIONS),
     "use_bias": st.booleans(),
     "ratio": st.integers(1, 1024),
+    # a connection table: 1 to 8 output maps, each on 1 to 4 distinct channels of 8
+    "connections": st.lists(
+        st.lists(st.integers(0, 7), min_size=1, max_size=4, unique=True), min_size=1, max_size=8
+    ).map(lambda table: ";".join(",".join(map(str, inputs)) for inputs in table)),
 }
 
 
@@ -141,8 +148,9 @@ def valid_layer_args(draw):
     for hp in sorted(spec.hyperparameters):
         value = draw(maybe(RANGES[hp]))
         args += flag(hp.replace("_", "-"), value)
-    if draw(st.booleans()):
-        args += ["--weights-in", "init", "--input-dim", str(draw(st.integers(1024, 65536)))]
+    if spec.has_weights and draw(st.booleans()):
+        size = spec.input_size or draw(st.integers(1024, 65536))
+        args += ["--weights-in", "init", "--input-dim", str(size)]
     if spec.own_weights:
         args += flag("weight-api", draw(maybe(st.sampled_from(["add_weight", "variable"]))))
     if draw(st.booleans()):

@@ -10,15 +10,17 @@ def layer_variants() -> list[tuple[str, list[str]]]:
     """(unique name, CLI arguments) for every kind x placement x weight API,
     plus `--dynamic` and non-default hyperparameters on some of them."""
     variants = []
+    input_dims = {Kind.SE: 32, Kind.PARTIAL_CONV2D: 8, Kind.RBF: KINDS[Kind.RBF].input_size}
     for kind in Kind:
-        apis = ["add_weight", "variable"] if KINDS[kind].own_weights else [None]
-        for placement in ("build", "init"):
+        spec = KINDS[kind]
+        apis = ["add_weight", "variable"] if spec.own_weights else [None]
+        for placement in ("build", "init") if spec.has_weights else ("build",):
             for api in apis:
                 args = ["--kind", kind.value, "--weights-in", placement]
                 if api:
                     args += ["--weight-api", api]
                 if placement == "init":
-                    args += ["--input-dim", "32" if kind is Kind.SE else "3"]
+                    args += ["--input-dim", str(input_dims.get(kind, 3))]
                 name = "_".join(filter(None, [kind.value.replace("-", "_"), placement, api]))
                 variants.append((name, args))
     extra = {
@@ -68,6 +70,24 @@ def layer_variants() -> list[tuple[str, list[str]]]:
             "4",
         ],
         "se_ratio4_dynamic": ["--kind", "se", "--ratio", "4", "--dynamic"],
+        "partial_conv2d_table_same_strided": [
+            "--kind",
+            "partial-conv2d",
+            "--connections",
+            "0;0,1;2,1,0",
+            "--kernel-size",
+            "3",
+            "--padding",
+            "same",
+            "--strides",
+            "2",
+            "--activation",
+            "tanh",
+            "--no-bias",
+            "--weight-api",
+            "variable",
+        ],
+        "scaled_tanh_dynamic": ["--kind", "scaled-tanh", "--dynamic"],
         "blank_nobias_init": [
             "--kind",
             "blank",
@@ -83,23 +103,27 @@ def layer_variants() -> list[tuple[str, list[str]]]:
 
 
 def lenet_variants() -> list[tuple[str, list[str]]]:
-    """(package name, CLI arguments) for every style x placement x weight API."""
+    """(package name, CLI arguments) for every style x placement x weight API of the
+    default architecture, and both styles of the paper's (one placement and weight
+    API each: the layers are the same kinds' code as the default's)."""
+    combinations = [
+        ("relu", style, placement, api)
+        for style in ("custom", "builtin")
+        for placement in ("build", "init")
+        for api in ("add_weight", "variable")
+    ]
+    combinations += [
+        ("lecun98", "custom", "init", "variable"),
+        ("lecun98", "builtin", "build", "add_weight"),
+    ]
     variants = []
-    for style in ("custom", "builtin"):
-        for placement in ("build", "init"):
-            for api in ("add_weight", "variable"):
-                name = f"lenet_{style}_{placement}_{api}"
-                args = [
-                    "--name",
-                    name,
-                    "--style",
-                    style,
-                    "--weights-in",
-                    placement,
-                    "--weight-api",
-                    api,
-                ]
-                variants.append((name, args))
+    for architecture, style, placement, api in combinations:
+        prefix = "lenet" if architecture == "relu" else architecture
+        name = f"{prefix}_{style}_{placement}_{api}"
+        args = ["--name", name, "--style", style, "--weights-in", placement, "--weight-api", api]
+        if architecture != "relu":
+            args += ["--architecture", architecture]
+        variants.append((name, args))
     return variants
 
 
@@ -131,8 +155,12 @@ def sampled_layer_variants(count: int = 10, seed: int = 2026) -> list[tuple[str,
                 "activation": lambda: rng.choice(ACTIVATIONS),
                 "use_bias": lambda: rng.random() < 0.5,
                 "ratio": lambda: rng.randint(1, 8),
+                "connections": lambda: ";".join(
+                    ",".join(map(str, rng.sample(range(6), rng.randint(1, 3))))
+                    for _ in range(rng.randint(1, 6))
+                ),
             }[hp]()
-        input_dim = rng.randint(1, 40) if placement == "init" else None
+        input_dim = (spec.input_size or rng.randint(1, 40)) if placement == "init" else None
         dynamic = rng.random() < 0.25
         try:
             LayerOptions.create(
