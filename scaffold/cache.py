@@ -1,10 +1,15 @@
 """A small on-disk cache for work whose result depends only on its input.
 
 Used for black's output (keyed by black's version and the exact source) and
-for Jinja's compiled templates. It is best-effort: any error reading or writing
-it is ignored and the work is simply done again. Location: $SCAFFOLD_CACHE_DIR,
-else $XDG_CACHE_HOME/scaffold, else ~/.cache/scaffold; SCAFFOLD_NO_CACHE=1
-turns it off.
+for Jinja's compiled templates. Nothing in it is trusted: every entry starts
+with a header holding a checksum of its key and of its content and the
+content's length, and an entry that does not match (empty, truncated, altered,
+copied from another key, unreadable) is ignored, then rewritten by the work
+done again. Any error reading or writing the cache is ignored the same way, so
+output is always exactly what the work gives without a cache.
+
+Location: $SCAFFOLD_CACHE_DIR, else $XDG_CACHE_HOME/scaffold, else
+~/.cache/scaffold; SCAFFOLD_NO_CACHE=1 turns it off.
 """
 
 from __future__ import annotations
@@ -13,6 +18,11 @@ import hashlib
 import os
 import tempfile
 from pathlib import Path
+
+MAGIC = b"scaffold-cache 1"
+# Entries live in "<namespace>.1/": earlier versions of scaffold, which read
+# "<namespace>/" without any check, never see entries in this format.
+LAYOUT = ".1"
 
 
 def cache_dir() -> Path | None:
@@ -32,26 +42,61 @@ def key(*parts: str) -> str:
     return digest.hexdigest()
 
 
-def get(namespace: str, name: str) -> str | None:
+def _header(name: str, content: bytes) -> bytes:
+    return b" ".join(
+        [
+            MAGIC,
+            hashlib.sha256(name.encode("utf-8")).hexdigest().encode(),
+            hashlib.sha256(content).hexdigest().encode(),
+            str(len(content)).encode(),
+        ]
+    )
+
+
+def get_bytes(namespace: str, name: str) -> bytes | None:
+    """The entry's content if it is intact, else None."""
     root = cache_dir()
     if root is None:
         return None
     try:
-        return (root / namespace / name).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        raw = (root / (namespace + LAYOUT) / name).read_bytes()
+    except (OSError, ValueError):
+        return None
+    header, newline, content = raw.partition(b"\n")
+    if not newline or header != _header(name, content):
+        return None
+    return content
+
+
+def put_bytes(namespace: str, name: str, content: bytes) -> None:
+    root = cache_dir()
+    if root is None:
+        return
+    tmp = None
+    try:
+        directory = root / (namespace + LAYOUT)
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(_header(name, content) + b"\n" + content)
+        os.replace(tmp, directory / name)
+    except OSError:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
+def get(namespace: str, name: str) -> str | None:
+    content = get_bytes(namespace, name)
+    if content is None:
+        return None
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
         return None
 
 
 def put(namespace: str, name: str, text: str) -> None:
-    root = cache_dir()
-    if root is None:
-        return
-    try:
-        directory = root / namespace
-        directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, directory / name)
-    except OSError:
-        pass
+    put_bytes(namespace, name, text.encode("utf-8"))

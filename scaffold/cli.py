@@ -6,6 +6,7 @@ and black are only imported once a command actually renders something.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -13,8 +14,10 @@ import click
 
 from . import __version__
 from .errors import ScaffoldError, UsageProblem
-from .options import ACTIVATIONS, PADDINGS, Kind, Placement, WeightApi
+from .options import Placement, WeightApi
 from .plan import Plan, Status, display, ensure_directory_target
+
+from .kinds import DEFAULT_KIND
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -28,13 +31,21 @@ def cli() -> None:
     Every generated layer follows the Keras 3 rules that TF 2.0-era tutorials
     predate (tracked weights, no `dynamic=True`, composite layers that build
     their sublayers, registration for `.keras` files) and comes with a pytest
-    file that proves it by running.
+    file that proves it by running. A layer kind is one folder (a kind.toml
+    spec and a template): the tool ships some, and your own work the same
+    way (`scaffold kinds` lists them all).
+
+    Generating needs nothing heavy. Running models (`scaffold check`,
+    `scaffold lenet --train`) needs TensorFlow: pip install
+    'scaffold-keras[tensorflow]'.
 
     \b
     Examples:
       scaffold layer Scale
       scaffold layer ConvBnRelu --kind conv-bn-relu --filters 64
       scaffold layer my_dense --kind dense --units 10 --weights-in init --input-dim 84
+      scaffold layer Norm --kind ./kinds/rms-norm
+      scaffold kinds
       scaffold lenet lenet5 --train
       scaffold check my_layers
     """
@@ -44,60 +55,154 @@ def run_plan(plan: Plan, dry_run: bool, force: bool) -> None:
     """Show or commit a plan; conflicts refuse the whole run."""
     if dry_run:
         statuses = plan.statuses(force)
-        click.echo(plan.describe(statuses))
+        say(plan.describe(statuses))
         plan.refuse_conflicts(statuses)
-        click.echo("dry run: nothing was written")
+        say("dry run: nothing was written")
         return
-    for planned, status in plan.commit(force):
+    try:
+        statuses = plan.commit(force)
+    finally:
+        for note in plan.notes:
+            click.echo(f"scaffold: {note}", err=True)
+    report = []
+    for planned, status in statuses:
         suffix = " (unchanged)" if status is Status.IDENTICAL else ""
-        click.echo(f"{status.value:>9}  {display(planned.path)}{suffix}")
+        report.append(f"{status.value:>9}  {display(planned.path)}{suffix}")
+    try:
+        say("\n".join(report))
+    except OutputFailed as failed:
+        raise OutputFailed(f"{failed}; the files were written") from None
+
+
+class OutputFailed(ScaffoldError):
+    """Standard output cannot be written (a full device, a closed pipe)."""
+
+
+def say(text: str) -> None:
+    """Print to standard output; a failure to print is one line, not a traceback."""
+    try:
+        click.echo(text)
+    except OSError as error:
+        raise OutputFailed(f"cannot write to standard output ({error.strerror or error})") from None
 
 
 def _choice(enum_type) -> click.Choice:
     return click.Choice([member.value for member in enum_type])
 
 
-# Options every generator shares, with one meaning.
+# Options several commands share: one definition each, one meaning.
 dry_run_option = click.option(
     "--dry-run", is_flag=True, help="Show each file's status and code or diff; write nothing."
 )
 force_option = click.option("--force", is_flag=True, help="Overwrite existing files that differ.")
-
-
-def weights_in_option(help_text: str):
-    return click.option(
-        "--weights-in",
-        "placement",
-        type=_choice(Placement),
-        default=Placement.BUILD.value,
-        show_default=True,
-        help=help_text,
-    )
-
-
-@cli.command(context_settings=CONTEXT)
-@click.argument("name")
-@click.option(
-    "--kind",
-    type=_choice(Kind),
-    default=Kind.BLANK.value,
+weights_in_option = click.option(
+    "--weights-in",
+    "placement",
+    type=_choice(Placement),
+    default=Placement.BUILD.value,
     show_default=True,
-    help="Layer kind: dense, conv2d, partial-conv2d (LeNet-5 C3: a connection table), "
-    "subsampling (LeNet-5 S2/S4), scaled-tanh (LeNet-5's squashing function), rbf "
-    "(LeNet-5's Euclidean RBF output), conv-bn-relu (composite), se "
-    "(Squeeze-and-Excitation), blank (per-feature scale to extend).",
+    help="Where custom layers create their weights: in build() from the input shape, or "
+    "in __init__ from the input size (the layer is built at construction).",
 )
-@weights_in_option(
-    "Create the weights in build() from the input shape, or in __init__ "
-    "from --input-dim (the layer is built at construction)."
+format_option = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Human output, or JSON for machines.",
 )
-@click.option(
+weight_api_option = click.option(
     "--weight-api",
     type=_choice(WeightApi),
     default=None,
-    help="self.add_weight(...) (default) or keras.Variable(initial value), "
-    "the Keras 3 form of tf.Variable. Not for conv-bn-relu.",
+    help="How custom layers create their weights: self.add_weight(...) (default) or "
+    "keras.Variable(...), the Keras 3 form of tf.Variable. Not for composite kinds, "
+    "whose sublayers own the weights.",
 )
+
+
+EXTRA = "pip install 'scaffold-keras[tensorflow]'"
+
+
+def require_extra(what: str, modules: tuple[str, ...]) -> None:
+    """Refuse, naming the install command, when the `tensorflow` extra is missing."""
+    import importlib.util
+
+    missing = [module for module in modules if importlib.util.find_spec(module) is None]
+    if missing:
+        raise UsageProblem(
+            f"{what} needs {', '.join(missing)}, which scaffold does not install by "
+            f"default: {EXTRA}"
+        )
+
+
+def _peek_kind(args: list[str]) -> str:
+    """The value of --kind in raw arguments (the last one wins, as in Click)."""
+    value = DEFAULT_KIND
+    for index, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--kind" and index + 1 < len(args):
+            value = args[index + 1]
+        elif arg.startswith("--kind="):
+            value = arg.split("=", 1)[1]
+    return value
+
+
+class LayerCommand(click.Command):
+    """`scaffold layer`, whose kind options come from the kind specs: those of the
+    built-in kinds always, and those of a user's kind once --kind names it (so
+    `scaffold layer --kind ./my-kind --help` shows them too)."""
+
+    def parse_args(self, ctx, args):
+        ctx.meta["scaffold.kind"] = _peek_kind(args)
+        return super().parse_args(ctx, args)
+
+    def _kinds(self, ctx):
+        from .kinds.registry import builtin_kinds, builtin_names, resolve
+
+        if "scaffold.kinds" not in ctx.meta:
+            kinds = builtin_kinds()
+            asked = ctx.meta.get("scaffold.kind", DEFAULT_KIND)
+            if asked not in builtin_names():
+                # A kind that cannot be loaded is the first thing to report, before
+                # its options (unknown without it) are parsed.
+                kinds.append(resolve(asked))
+            ctx.meta["scaffold.kinds"] = kinds
+        return ctx.meta["scaffold.kinds"]
+
+    def get_params(self, ctx):
+        from .kinds.schema import click_option, merge
+
+        params = super().get_params(ctx)
+        kinds = self._kinds(ctx)
+        shared = merge(kind for kind in kinds if kind.builtin)
+        # A user's kind declares its own options; where it shares a name with a
+        # built-in kind, its declaration decides how the option is read.
+        shared.update(merge(kind for kind in kinds if not kind.builtin))
+        position = next(i for i, p in enumerate(params) if p.name == "input_dim") + 1
+        return params[:position] + [click_option(o) for o in shared.values()] + params[position:]
+
+    def format_epilog(self, ctx, formatter):
+        kinds = self._kinds(ctx)
+        with formatter.section("Kinds (`scaffold kinds` lists their options and sources)"):
+            formatter.write_dl([(kind.name, kind.spec.summary) for kind in kinds])
+        super().format_epilog(ctx, formatter)
+
+
+@cli.command(cls=LayerCommand, context_settings=CONTEXT)
+@click.argument("name")
+@click.option(
+    "--kind",
+    metavar="KIND",
+    default=DEFAULT_KIND,
+    show_default=True,
+    help="Layer kind: a built-in kind (listed below), a kind folder of yours given as a "
+    "path (./my-kind), or a kind named in pyproject.toml or installed with pip.",
+)
+@weights_in_option
+@weight_api_option
 @click.option(
     "--dynamic",
     is_flag=True,
@@ -109,44 +214,6 @@ def weights_in_option(help_text: str):
     type=int,
     help="Size of the input's last axis (features or channels); required by --weights-in init.",
 )
-@click.option("--units", type=int, help="Output size (dense). [default: 32]")
-@click.option("--filters", type=int, help="Output channels (conv2d, conv-bn-relu). [default: 32]")
-@click.option(
-    "--connections",
-    metavar="TABLE",
-    help="partial-conv2d: the input channels of each output map, e.g. '0,1,2;1,2,3' "
-    "(maps joined by ';'). [default: LeNet-5's C3 table, 16 maps over 6 channels]",
-)
-@click.option(
-    "--kernel-size",
-    type=int,
-    help="Square kernel side (conv2d, partial-conv2d, conv-bn-relu). "
-    "[default: 3; 5 for partial-conv2d]",
-)
-@click.option(
-    "--strides",
-    type=int,
-    help="Convolution stride (conv2d, partial-conv2d, conv-bn-relu). [default: 1]",
-)
-@click.option(
-    "--padding",
-    type=click.Choice(PADDINGS),
-    help="Convolution padding. [default: valid for conv2d and partial-conv2d, same for "
-    "conv-bn-relu]",
-)
-@click.option(
-    "--activation",
-    metavar="NAME",
-    help="Keras activation (dense, conv2d, partial-conv2d, subsampling), e.g. "
-    + ", ".join(ACTIVATIONS[:6])
-    + ". [default: linear; tanh for subsampling]",
-)
-@click.option(
-    "--use-bias/--no-bias",
-    default=None,
-    help="Add a bias (dense, conv2d, partial-conv2d, subsampling, blank). [default: use bias]",
-)
-@click.option("--ratio", type=int, help="Channel reduction ratio (se). [default: 16]")
 @click.option(
     "--description",
     metavar="TEXT",
@@ -190,7 +257,8 @@ def layer(
     NAME may be written ConvBnRelu, conv_bn_relu or conv-bn-relu: the class is
     ConvBnRelu, the module conv_bn_relu.py, the test test_conv_bn_relu.py.
     Existing files that differ are never overwritten without --force: the
-    whole run is refused and nothing is written.
+    whole run is refused and nothing is written. The kind options below
+    (--units, --filters, ...) each apply to the kinds named in their help.
 
     \b
     Examples:
@@ -198,15 +266,16 @@ def layer(
       scaffold layer ConvBnRelu --kind conv-bn-relu --filters 64 -o mypkg/layers
       scaffold layer Squeeze --kind se --ratio 8 --weight-api variable
       scaffold layer Fc --kind dense --units 10 --weights-in init --input-dim 84
+      scaffold layer Norm --kind ./kinds/rms-norm
       scaffold layer Scale --dry-run
     """
-    from .generators.layer import layer_plan, resolve_target
+    from .files import stage
+    from .generators.layer import check_module_names, layer_files, resolve_target
     from .names import parse_name
+    from .options import LayerOptions
 
     if no_tests and tests_dir is not None:
         raise UsageProblem("--tests-dir and --no-tests contradict each other; give one")
-    from .options import LayerOptions
-
     options = LayerOptions.create(
         parse_name(name),
         kind=kind,
@@ -221,11 +290,36 @@ def layer(
     if tests_dir is not None:
         ensure_directory_target(tests_dir, "tests directory")
     target = resolve_target(output_dir, tests_dir, with_tests=not no_tests)
-    run_plan(layer_plan(options, target), dry_run, force)
+    check_module_names(target, options.name.module_name)
+    run_plan(stage(target.root, layer_files(options, target)), dry_run, force)
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("directory", type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, metavar="[PATH]...")
+@format_option
+def kinds(paths, output_format):
+    """List every layer kind: built-in, from pyproject.toml, from installed kind packs.
+
+    Each kind with its source, its summary and its options (the flags of
+    `scaffold layer` it takes, with its defaults). PATH adds kind folders of
+    yours: a way to check that one loads before using it.
+
+    \b
+    Where user kinds come from:
+      scaffold layer NAME --kind ./path/to/kind      a kind folder
+      [tool.scaffold] kinds = "kinds"               a directory of kind folders,
+                                                    in your project's pyproject.toml
+      entry points in the group "scaffold.kinds"    kind packs installed with pip
+    """
+    from .kinds.registry import all_kinds
+    from .kinds.listing import kinds_json, kinds_text
+
+    found = all_kinds(tuple(paths))
+    say((kinds_json(found) if output_format == "json" else kinds_text(found)).rstrip("\n"))
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("directory")
 @click.option("--name", help="Python package name. [default: from DIRECTORY]")
 @click.option(
     "--style",
@@ -235,22 +329,8 @@ def layer(
     help="Default model of the training script: custom layers, or keras.layers "
     "only. The model module builds both.",
 )
-@click.option(
-    "--architecture",
-    type=click.Choice(["relu", "lecun98"]),
-    default="relu",
-    show_default=True,
-    help="relu: LeNet-5 with ReLU and 10 logits. lecun98: as LeCun et al. (1998) built "
-    "it: scaled tanh, partially connected C3, fixed Euclidean RBF output, the paper's "
-    "loss and input range; 60,000 trainable parameters.",
-)
-@weights_in_option("Where the custom layers create their weights (as for `scaffold layer`).")
-@click.option(
-    "--weight-api",
-    type=_choice(WeightApi),
-    default=None,
-    help="add_weight (default) or variable, for every custom layer.",
-)
+@weights_in_option
+@weight_api_option
 @dry_run_option
 @force_option
 @click.option(
@@ -270,38 +350,31 @@ def layer(
 )
 @click.option("--epochs", type=int, help="With --train: number of epochs. [default: the recipe's]")
 def lenet(
-    directory,
-    name,
-    style,
-    architecture,
-    placement,
-    weight_api,
-    dry_run,
-    force,
-    train,
-    dataset,
-    data_dir,
-    epochs,
+    directory, name, style, placement, weight_api, dry_run, force, train, dataset, data_dir, epochs
 ):
     """Generate an installable LeNet-5 project in DIRECTORY.
 
     Its custom layers (Convolution for C1/C3/C5, Subsampling for S2/S4,
-    FullyConnected for F6 and the output; with --architecture lecun98 also
-    PartialConvolution for C3, ScaledTanh and EuclideanRBF) come from the same
-    templates as `scaffold layer`, each with its test; model.py builds LeNet-5 from them or
-    from keras.layers; data.py loads digits, MNIST or MNIST IDX files; train.py
-    trains and writes model.keras, history.json, metrics.json,
-    training_curves.png and TensorBoard logs.
+    FullyConnected for F6 and the output) come from the same templates as
+    `scaffold layer`, each with its test; model.py builds LeNet-5 from them or
+    from keras.layers; data.py loads digits, MNIST or MNIST IDX files; the
+    training package trains into runs/NAME/ (model.keras, history.json,
+    metrics.json, training_curves.png, TensorBoard logs) and resumes an
+    interrupted run; NAME-predict and NAME-export use the trained model.
 
     \b
     Examples:
       scaffold lenet lenet5 --train
       scaffold lenet lenet5 --weights-in init --weight-api variable
-      scaffold lenet lenet5 --architecture lecun98
       scaffold lenet lenet5 --train --dataset idx --data-dir ../shared/data/mnist
       cd lenet5 && pip install -e '.[test]' && python -m pytest
     """
-    from .generators.lenet import lenet_options, lenet_plan
+    from .files import stage
+    from .generators.lenet import lenet_files, lenet_options
+
+    if not directory.strip():
+        raise UsageProblem("DIRECTORY is empty; give the new project's directory, e.g. lenet5")
+    directory = Path(directory)
 
     # --data-dir is made absolute: training runs inside the project directory.
     train_options = {
@@ -318,9 +391,11 @@ def lenet(
         )
     if epochs is not None and epochs < 1:
         raise UsageProblem(f"--epochs must be at least 1, got {epochs}")
-    options = lenet_options(directory, name, style, placement, weight_api, architecture)
+    if train:
+        require_extra("--train", ("tensorflow", "sklearn", "matplotlib"))
+    options = lenet_options(directory, name, style, placement, weight_api)
     ensure_directory_target(options.directory, "project directory")
-    run_plan(lenet_plan(options), dry_run, force)
+    run_plan(stage(options.directory, lenet_files(options)), dry_run, force)
     if train:
         from .training import train_project
 
@@ -379,13 +454,7 @@ def _parse_shape(text: str | None):
     metavar="B,...,C",
     help="Input shape with batch, e.g. 4,8,8,3. " "[default: tries 4,16 then 4,8,8,16]",
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-)
+@format_option
 def check(targets, config, arguments, input_shape, output_format):
     """Check custom Keras layers against the Keras 3 pitfalls, by running them.
 
@@ -406,6 +475,7 @@ def check(targets, config, arguments, input_shape, output_format):
     """
     arguments = _parse_arguments(arguments)
     shape = _parse_shape(input_shape)
+    require_extra("scaffold check", ("tensorflow",))
     if config is not None and not config.is_file():
         raise UsageProblem(f"--config {config}: no such file")
     from . import checks
@@ -425,26 +495,75 @@ def _one_line(message: str) -> str:
     return " ".join(message.split())
 
 
+def _fail(message: str, code: int) -> None:
+    try:
+        click.echo(message, err=True)
+    except OSError:
+        pass  # standard error is gone too: the exit code says it
+    sys.exit(code)
+
+
+def _os_error(error: OSError) -> str:
+    reason = error.strerror or str(error)
+    if error.filename is not None:
+        return f"{display(Path(os.fsdecode(error.filename)))}: {reason}"
+    return reason
+
+
+def _text_streams_never_fail() -> None:
+    """Characters the terminal's encoding lacks (a C or Latin-1 locale) are
+    written as escapes instead of failing the run."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+
+
+def _silence_stdout() -> None:
+    """After standard output failed, point it at /dev/null so that Python's own
+    flush at exit does not print a second error."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: every error is one line on stderr, never a traceback."""
+    _text_streams_never_fail()
     try:
-        code = cli.main(args=argv, prog_name="scaffold", standalone_mode=False)
+        os.getcwd()
+    except OSError:
+        _fail("scaffold: error: the current directory no longer exists; cd into one that does", 1)
+    try:
+        # make_context/invoke rather than cli.main: click's main answers Ctrl-C
+        # with a blank line of its own before any message.
+        arguments = sys.argv[1:] if argv is None else list(argv)
+        try:
+            with cli.make_context("scaffold", arguments) as context:
+                code = cli.invoke(context)
+        except click.exceptions.Exit as exit_:
+            code = exit_.exit_code
+        try:
+            sys.stdout.flush()
+        except OSError as error:
+            raise OutputFailed(f"cannot write to standard output ({error.strerror})") from None
     except click.UsageError as error:
         command = error.ctx.command_path if error.ctx else "scaffold"
-        click.echo(
-            f"{command}: error: {_one_line(error.format_message())} (see '{command} --help')",
-            err=True,
-        )
-        sys.exit(2)
+        _fail(f"{command}: error: {_one_line(error.format_message())} (see '{command} --help')", 2)
     except click.ClickException as error:
-        click.echo(f"scaffold: error: {_one_line(error.format_message())}", err=True)
-        sys.exit(error.exit_code)
-    except click.Abort:
-        click.echo("scaffold: aborted", err=True)
-        sys.exit(1)
+        _fail(f"scaffold: error: {_one_line(error.format_message())}", error.exit_code)
+    except (click.Abort, KeyboardInterrupt):
+        _fail("scaffold: interrupted", 130)
+    except OutputFailed as error:
+        _silence_stdout()
+        _fail(f"scaffold: error: {_one_line(str(error))}", 1)
     except ScaffoldError as error:
-        click.echo(f"scaffold: error: {_one_line(str(error))}", err=True)
-        sys.exit(error.exit_code)
+        _fail(f"scaffold: error: {_one_line(str(error))}", error.exit_code)
+    except OSError as error:
+        _silence_stdout()
+        _fail(f"scaffold: error: {_one_line(_os_error(error))}", 1)
     sys.exit(code if isinstance(code, int) else 0)
 
 

@@ -7,8 +7,12 @@
 from __future__ import annotations
 
 import builtins
+import functools
+import importlib.machinery
 import keyword
+import os
 import re
+import sys
 from dataclasses import dataclass
 
 from .errors import UsageProblem
@@ -73,4 +77,96 @@ def parse_name(raw: str) -> LayerName:
                 f"NAME {shown} would shadow {candidate!r}, which generated code "
                 "relies on; choose another name"
             )
+    if module_name.startswith("test_") or module_name.endswith("_test"):
+        raise UsageProblem(
+            f"NAME {shown} gives the module {module_name}.py, which pytest would collect "
+            "as a test file; choose another name"
+        )
     return LayerName(class_name=class_name, module_name=module_name)
+
+
+# Top-level module names a generated module must never take, installed or not:
+# pytest's own and the files pytest loads by name, and the contract module the
+# generated tests import.
+TOOL_MODULES = frozenset({"pytest", "_pytest", "py", "pluggy", "conftest", "keras_contract"})
+
+
+def _module_name(file_name: str, is_dir: bool) -> str | None:
+    """The top-level module a directory entry on sys.path provides, if any."""
+    if is_dir:
+        return file_name if file_name.isidentifier() else None
+    for suffix in (".py", ".pyc", *importlib.machinery.EXTENSION_SUFFIXES):
+        if file_name.endswith(suffix):
+            stem = file_name[: -len(suffix)]
+            return stem if stem.isidentifier() else None
+    return None
+
+
+@functools.lru_cache(maxsize=None)
+def importable_modules() -> dict[str, frozenset[str]]:
+    """Top-level names `import NAME` finds on sys.path (modules, packages,
+    namespace directories), each with the directories that provide it.
+
+    The current directory ('' or the working directory on sys.path) is left
+    out: that is where the user's own modules are generated. Listing the
+    directories costs about a millisecond; nothing is imported.
+    """
+    found: dict[str, set[str]] = {}
+    try:
+        here = os.getcwd()
+    except OSError:
+        here = None
+    for entry in sys.path:
+        if not entry or entry == here or not os.path.isdir(entry):
+            continue
+        place = os.path.realpath(entry)
+        try:
+            with os.scandir(entry) as listing:
+                for item in listing:
+                    name = _module_name(item.name, item.is_dir())
+                    if name:
+                        found.setdefault(name, set()).add(place)
+        except OSError:
+            continue
+    return {name: frozenset(places) for name, places in found.items()}
+
+
+@functools.lru_cache(maxsize=None)
+def installed_distributions() -> frozenset[str]:
+    """Normalized names (PEP 503) of the distributions installed on sys.path."""
+    names = set()
+    for entry in sys.path:
+        if not entry or not os.path.isdir(entry):
+            continue
+        try:
+            with os.scandir(entry) as listing:
+                for item in listing:
+                    if item.name.endswith((".dist-info", ".egg-info")):
+                        names.add(normalize_distribution(item.name.rsplit(".", 1)[0].split("-")[0]))
+        except OSError:
+            continue
+    return frozenset(names)
+
+
+def normalize_distribution(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def check_top_level_module(
+    name: str, what: str, fix: str = "choose another name", home: tuple = ()
+) -> None:
+    """Refuse `name` for a module or package that lands at the top of the import
+    path (a plain directory, a project's src/), where it would hide another
+    module of the same name from every import, the generated test's and
+    TensorFlow's included. A module found only in `home` (the directories the
+    new files go to) is the user's own, being generated again."""
+    if name in TOOL_MODULES:
+        raise UsageProblem(
+            f"{what} {name!r} would hide pytest's or the generated tests' own module "
+            f"{name}; {fix}"
+        )
+    if name in sys.stdlib_module_names or name in sys.builtin_module_names:
+        raise UsageProblem(f"{what} {name!r} would hide the standard-library module {name}; {fix}")
+    own = {os.path.realpath(directory) for directory in home}
+    if importable_modules().get(name, frozenset()) - own:
+        raise UsageProblem(f"{what} {name!r} would hide the installed module {name}; {fix}")

@@ -1,10 +1,13 @@
 """A set of files to write, staged in memory and committed all at once.
 
-A generator only adds files to a Plan. The Plan decides each file's status
-against the disk, refuses the whole run on a conflict, prints it for
---dry-run, or commits it: each file goes to a temporary file in its own
-directory and is moved into place; if anything fails part-way, every file
-already replaced is put back and every file or directory created is removed.
+A generator only adds files (and edits of the user's files) to a Plan. The Plan
+decides each file's status against the disk, refuses the whole run on a
+conflict, prints it for --dry-run, or commits it. A commit locks every
+directory it writes into (scaffold.locks), then, under the locks, finishes off
+any run that died there, reads the disk afresh (so a concurrent run's files are
+seen), checks conflicts, and writes through scaffold.journal: a new tree
+appears by one rename, changes to existing directories are journaled, so a
+failure, a signal or a crash never leaves half of them.
 """
 
 from __future__ import annotations
@@ -12,11 +15,11 @@ from __future__ import annotations
 import difflib
 import enum
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from . import interrupts, journal, locks
 from .errors import ScaffoldError
 
 
@@ -31,8 +34,15 @@ class Status(str, enum.Enum):
 @dataclass(frozen=True)
 class PlannedFile:
     path: Path  # absolute
-    text: str
+    data: bytes
     edits_existing: bool = False  # an edit of the user's own file, not a replacement
+
+    @property
+    def text(self) -> str:
+        return self.data.decode("utf-8", "replace")
+
+
+Transform = Callable[[bytes], bytes]
 
 
 def display(path: Path) -> str:
@@ -64,7 +74,13 @@ def ensure_directory_target(directory: Path, what: str) -> Path:
     It may not exist yet (it will be created), but its parent must: a typo in
     a path should not quietly create a tree of directories.
     """
-    directory = Path(os.path.abspath(directory))
+    try:
+        return _check_directory_target(Path(os.path.abspath(directory)), what)
+    except OSError as error:
+        raise ScaffoldError(f"{what} {display(directory)}: {_reason(error)}") from None
+
+
+def _check_directory_target(directory: Path, what: str) -> Path:
     # Symlinks on the way from the current directory (or the target itself) would
     # send the files somewhere the user did not name.
     below_cwd = os.path.relpath(directory)
@@ -101,48 +117,70 @@ class Plan:
 
     def __init__(self, root: Path):
         self.root = Path(os.path.abspath(root))
-        self.files: list[PlannedFile] = []
+        # A root that does not exist yet is created whole, by one rename; one
+        # that appears meanwhile was made by another run.
+        self.new_tree = not os.path.lexists(self.root)
+        self._generated: dict[Path, bytes] = {}
+        self._edits: dict[Path, list[Transform]] = {}  # of files on disk, applied when read
+        self.notes: list[str] = []  # what recovering an interrupted run did
 
-    def add(self, path: Path, text: str, *, edits_existing: bool = False) -> None:
+    def add(self, path: Path, text: str | bytes) -> None:
         path = Path(os.path.abspath(path))
-        if any(f.path == path for f in self.files):
+        if path in self._generated or path in self._edits:
             raise ScaffoldError(f"{display(path)} would be generated twice")
-        self.files.append(PlannedFile(path, text, edits_existing))
+        self._generated[path] = text.encode("utf-8") if isinstance(text, str) else text
 
-    def edit(self, path: Path, transform: Callable[[str], str]) -> None:
+    def edit(self, path: Path, transform: Transform) -> None:
         """Stage an edit of a file the user owns (or of one this plan stages):
-        `transform` maps its current text ("" if absent) to the new text."""
+        `transform` maps its current bytes (b"" if absent) to the new bytes. An
+        edit of a file on disk is applied when the disk is read, under the lock."""
         path = Path(os.path.abspath(path))
-        for index, staged in enumerate(self.files):
-            if staged.path == path:  # a generated file: it stays one
-                self.files[index] = PlannedFile(path, transform(staged.text), staged.edits_existing)
-                return
-        try:
-            current = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            current = ""
-        except (UnicodeDecodeError, OSError) as error:
-            raise ScaffoldError(f"cannot read {display(path)}: {error}") from None
-        self.files.append(PlannedFile(path, transform(current), edits_existing=True))
+        if path in self._generated:  # a generated file: it stays one
+            self._generated[path] = transform(self._generated[path])
+        else:
+            self._edits.setdefault(path, []).append(transform)
 
-    def status(self, planned: PlannedFile, force: bool) -> Status:
-        _check_no_symlink(self.root, planned.path)
-        if not planned.path.exists():
-            return Status.CREATE
-        if not planned.path.is_file():
-            raise ScaffoldError(f"{display(planned.path)} exists and is not a regular file")
+    @property
+    def paths(self) -> list[Path]:
+        return [*self._generated, *self._edits]
+
+    def _read(self, path: Path) -> bytes | None:
+        """The file's bytes, None if it does not exist; refuses what is not a file."""
+        _check_no_symlink(self.root, path)
         try:
-            current = planned.path.read_text(encoding="utf-8")
-        except (UnicodeDecodeError, OSError) as error:
-            raise ScaffoldError(f"cannot read {display(planned.path)}: {error}") from None
-        if current == planned.text:
-            return Status.IDENTICAL
-        if planned.edits_existing:
-            return Status.UPDATE
-        return Status.OVERWRITE if force else Status.CONFLICT
+            return path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except IsADirectoryError:
+            raise ScaffoldError(f"{display(path)} exists and is not a regular file") from None
+        except OSError as error:
+            raise ScaffoldError(f"cannot read {display(path)}: {_reason(error)}") from None
+
+    def snapshot(self, force: bool) -> list[tuple[PlannedFile, Status, bytes | None]]:
+        """Each file as it would be written, its status and its current bytes, read now."""
+        result = []
+        for path in self.paths:
+            current = self._read(path)
+            if path in self._generated:
+                planned = PlannedFile(path, self._generated[path])
+            else:
+                data = current or b""
+                for transform in self._edits[path]:
+                    data = transform(data)
+                planned = PlannedFile(path, data, edits_existing=True)
+            if current is None:
+                status = Status.CREATE
+            elif current == planned.data:
+                status = Status.IDENTICAL
+            elif planned.edits_existing:
+                status = Status.UPDATE
+            else:
+                status = Status.OVERWRITE if force else Status.CONFLICT
+            result.append((planned, status, current))
+        return result
 
     def statuses(self, force: bool) -> list[tuple[PlannedFile, Status]]:
-        return [(f, self.status(f, force)) for f in self.files]
+        return [(planned, status) for planned, status, _ in self.snapshot(force)]
 
     def refuse_conflicts(self, statuses: list[tuple[PlannedFile, Status]]) -> None:
         conflicts = [display(f.path) for f, s in statuses if s is Status.CONFLICT]
@@ -161,7 +199,7 @@ class Plan:
             if status is Status.CREATE:
                 chunks.append(_indent(planned.text))
             elif status is not Status.IDENTICAL:
-                current = planned.path.read_text(encoding="utf-8")
+                current = planned.path.read_bytes().decode("utf-8", "replace")
                 diff = difflib.unified_diff(
                     current.splitlines(keepends=True),
                     planned.text.splitlines(keepends=True),
@@ -171,78 +209,59 @@ class Plan:
                 chunks.append(_indent("".join(diff)))
         return "\n".join(chunks)
 
+    def _locked_directories(self) -> list[Path]:
+        """The root and every directory from it down to each file's directory.
+        Every run locks these before it reads or writes, so a journal or an
+        unfinished tree found in any of them belongs to a run that died."""
+        found = {self.root}
+        for path in self.paths:
+            directory = path.parent
+            while directory != self.root and self.root in directory.parents:
+                found.add(directory)
+                directory = directory.parent
+        return sorted(found)
+
     def commit(self, force: bool) -> list[tuple[PlannedFile, Status]]:
-        """Write every file, or none: a failure restores the tree as it was."""
-        statuses = self.statuses(force)
-        self.refuse_conflicts(statuses)
-        undo: list[tuple[Path, bytes | None]] = []
-        created_dirs: list[Path] = []
-        current = None
+        """Write every file, or none: any failure, SIGINT or SIGTERM restores the
+        tree as it was, and a run killed outright is rolled back by the next one."""
+        directories = self._locked_directories()
+        current = self.root
         try:
-            for planned, status in statuses:
-                if status is Status.IDENTICAL:
-                    continue
-                current = planned.path
-                created_dirs.extend(_make_parents(planned.path.parent))
-                previous = planned.path.read_bytes() if planned.path.exists() else None
-                write_atomic(planned.path, planned.text.encode("utf-8"))
-                undo.append((planned.path, previous))
-        except BaseException as error:
-            _rollback(undo, created_dirs)
-            if isinstance(error, OSError):
-                reason = error.strerror or str(error)
-                raise ScaffoldError(
-                    f"writing {display(current)} failed ({reason}); every file was restored, "
-                    "nothing was changed"
-                ) from error
-            raise
+            with locks.held(directories, display), interrupts.deferred():
+                self.notes += journal.recover([d for d in directories if d.is_dir()], display)
+                if self.new_tree:
+                    self.notes += journal.remove_unfinished_tree(self.root, display)
+                    if os.path.lexists(self.root):
+                        raise ScaffoldError(
+                            f"{display(self.root)} was created by another run while this one "
+                            "was preparing it; nothing was written"
+                        )
+                interrupts.check()
+                snapshot = self.snapshot(force)
+                statuses = [(planned, status) for planned, status, _ in snapshot]
+                self.refuse_conflicts(statuses)
+                changes = [
+                    journal.Change(planned.path, planned.data, previous)
+                    for planned, status, previous in snapshot
+                    if status is not Status.IDENTICAL
+                ]
+                if self.new_tree:
+                    current = self.root
+                    journal.create_tree(self.root, [(c.path, c.data) for c in changes])
+                elif changes:
+                    current = changes[0].path
+                    journal.Journal(self.root, changes).apply()
+        except OSError as error:
+            where = f" {display(Path(error.filename))}" if error.filename else ""
+            raise ScaffoldError(
+                f"writing{where or ' ' + display(current)} failed ({_reason(error)}); "
+                "every file was restored, nothing was changed"
+            ) from error
         return statuses
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to a temporary file beside `path`, then move it into place."""
-    mode = path.stat().st_mode & 0o7777 if path.exists() else None
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
-def _make_parents(directory: Path) -> list[Path]:
-    """Create missing directories; return those created, outermost first."""
-    missing = []
-    while not directory.exists():
-        missing.append(directory)
-        directory = directory.parent
-    for d in reversed(missing):
-        d.mkdir()
-    return list(reversed(missing))
-
-
-def _rollback(undo: list[tuple[Path, bytes | None]], created_dirs: list[Path]) -> None:
-    for path, previous in reversed(undo):
-        if previous is None:
-            path.unlink(missing_ok=True)
-        else:
-            write_atomic(path, previous)
-    for directory in reversed(created_dirs):
-        try:
-            directory.rmdir()
-        except OSError:
-            pass
+def _reason(error: OSError) -> str:
+    return error.strerror or str(error)
 
 
 def _indent(text: str) -> str:

@@ -29,6 +29,33 @@ def tree_snapshot(root: Path) -> dict[str, bytes]:
     }
 
 
+def tree_state(root: Path) -> dict[str, bytes | str]:
+    """Every file (its bytes), directory and symlink under root, hidden ones
+    included: equal states mean nothing was added, removed or changed."""
+    state: dict[str, bytes | str] = {}
+    for path in sorted(Path(root).rglob("*")):
+        name = str(path.relative_to(root))
+        if path.is_symlink():
+            state[name] = f"symlink to {os.readlink(path)}"
+        elif path.is_dir():
+            state[name] = "directory"
+        else:
+            state[name] = path.read_bytes()
+    return state
+
+
+def scaffold_process(*args: str, cwd: Path, env=None) -> subprocess.Popen:
+    """`scaffold ARGS...` started in the background, as a user's shell starts it."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "scaffold", *map(str, args)],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})},
+    )
+
+
 def run_pytest(*args, cwd: Path, env: dict | None = None, timeout: float = 1500, python=None):
     """A separate pytest process (its own TensorFlow import), quiet, no cache."""
     return subprocess.run(

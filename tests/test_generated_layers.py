@@ -1,24 +1,28 @@
 """Generate-and-test: every supported layer variant is generated with the real
 CLI, then all the generated tests run in one pytest process (one TensorFlow
-import for the lot) and each variant's results are checked here."""
+import for the lot) and each variant's results are checked here. The variants
+include the README's worked example of a user kind, and a kind folder added to
+a copy of the built-in kinds (adding a kind is adding a folder, nothing else)."""
 
 from __future__ import annotations
 
 import json
-import os
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ElementTree
 
 import pytest
 
-from helpers import run_pytest, run_scaffold
-from scaffold.options import ACTIVATIONS
-from variants import layer_variants, sampled_layer_variants
+from helpers import REPO, run_pytest, run_scaffold
+from scaffold.kinds.schema import ACTIVATIONS
+from variants import EXAMPLE_KIND, layer_variants, sampled_layer_variants, user_kind_variants
 
 pytestmark = pytest.mark.tensorflow
 
-VARIANTS = layer_variants() + sampled_layer_variants()
+VARIANTS = layer_variants() + sampled_layer_variants() + user_kind_variants(REPO / EXAMPLE_KIND)
+ADDED_KIND = "rms-norm"  # copied into a copy of templates/kinds/ as a built-in kind
+ADDED_VARIANT = ("added_rms_norm", ["--kind", ADDED_KIND, "--epsilon", "0.01"])
 TESTS_PER_LAYER = 8  # the test functions of templates/layer/test_layer.py.jinja
 
 
@@ -36,11 +40,24 @@ def junit_outcomes(junit) -> dict[str, dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def generated_dir(tmp_path_factory):
+def templates_with_added_kind(tmp_path_factory):
+    """A copy of the templates tree with one more kind folder, and nothing else changed."""
+    root = tmp_path_factory.mktemp("templates") / "templates"
+    shutil.copytree(REPO / "templates", root)
+    shutil.copytree(REPO / EXAMPLE_KIND, root / "kinds" / ADDED_KIND)
+    return root
+
+
+@pytest.fixture(scope="module")
+def generated_dir(tmp_path_factory, templates_with_added_kind):
     root = tmp_path_factory.mktemp("generated_layers")
     for name, args in VARIANTS:
         result = run_scaffold("layer", name, *args, "-o", root)
         assert result.returncode == 0, f"scaffold layer {name}: {result.stderr}"
+    name, args = ADDED_VARIANT
+    env = {"SCAFFOLD_TEMPLATES_DIR": str(templates_with_added_kind)}
+    result = run_scaffold("layer", name, *args, "-o", root, env=env)
+    assert result.returncode == 0, f"scaffold layer {name}: {result.stderr}"
     return root
 
 
@@ -53,12 +70,23 @@ def generated(generated_dir):
     return junit_outcomes(junit)
 
 
-@pytest.mark.parametrize("name", [n for n, _ in VARIANTS])
+@pytest.mark.parametrize("name", [n for n, _ in VARIANTS] + [ADDED_VARIANT[0]])
 def test_generated_layer_passes_its_generated_tests(generated, name):
     outcomes = generated.get(f"test_{name}", {})
     assert len(outcomes) == TESTS_PER_LAYER, f"ran {sorted(outcomes)}"
     failed = {test: text for test, text in outcomes.items() if text != "passed"}
     assert failed == {}
+
+
+def test_an_added_kind_folder_is_a_kind_of_the_cli(templates_with_added_kind, generated_dir):
+    env = {"SCAFFOLD_TEMPLATES_DIR": str(templates_with_added_kind)}
+    help_text = " ".join(run_scaffold("layer", "--help", env=env).stdout.split())
+    assert f"{ADDED_KIND} Root-mean-square normalization" in help_text  # the kinds list
+    assert f"--epsilon X Small number added" in help_text
+    assert f"({ADDED_KIND}) [default: 1e-06]" in help_text
+    listing = run_scaffold("kinds", env=env).stdout
+    assert f"{ADDED_KIND} (built-in)" in listing
+    assert "epsilon=0.01" in (generated_dir / "added_rms_norm.py").read_text()
 
 
 def test_every_accepted_activation_is_known_to_the_installed_keras():
@@ -83,8 +111,10 @@ def test_every_generated_layer_passes_scaffold_check(generated_dir, tmp_path):
     config = {}
     for name, args in VARIANTS:
         options = options_for(name, args)
+        expected = test_expectations(options)
         config[options.name.class_name] = {
-            "input_shape": list(test_expectations(options)["sample_shape"])
+            "input_shape": list(expected["sample_shape"]),
+            "args": expected["arguments"],
         }
     config_file = tmp_path / "layers.json"
     config_file.write_text(json.dumps(config))

@@ -2,7 +2,9 @@ import pytest
 
 from scaffold.errors import UsageProblem
 from scaffold.names import parse_name
-from scaffold.options import ACTIVATIONS, KINDS, Kind, LayerOptions, Placement, WeightApi
+from scaffold.kinds.registry import builtin_kinds
+from scaffold.kinds.schema import ACTIVATIONS
+from scaffold.options import LayerOptions, Placement, WeightApi
 
 NAME = parse_name("Probe")
 
@@ -13,16 +15,17 @@ def create(**kwargs):
 
 def test_defaults_are_a_blank_layer_built_in_build_with_add_weight():
     options = create()
-    assert options.kind is Kind.BLANK
+    assert options.kind.name == "blank"
     assert options.placement is Placement.BUILD
     assert options.weight_api is WeightApi.ADD_WEIGHT
     assert dict(options.hyperparameters) == {"use_bias": True}
 
 
-@pytest.mark.parametrize("kind", list(Kind))
+@pytest.mark.parametrize("kind", builtin_kinds(), ids=lambda kind: kind.name)
 def test_every_kind_gets_exactly_its_own_defaults(kind):
-    options = create(kind=kind.value)
-    assert dict(options.hyperparameters) == dict(KINDS[kind].defaults)
+    options = create(kind=kind.name)
+    declared = {name: option.default for name, option in kind.spec.options.items()}
+    assert dict(options.hyperparameters) == declared
 
 
 def test_given_hyperparameters_override_defaults():
@@ -74,26 +77,6 @@ def test_linear_activation_is_stored_as_none():
         ({"placement": "call"}, "--weights-in 'call' is not one of"),
         ({"weight_api": "tf.Variable"}, "--weight-api 'tf.Variable' is not one of"),
         ({"bogus": 1}, "unknown option"),
-        ({"kind": "scaled-tanh", "weight_api": "variable"}, "scaled-tanh: it has no weights"),
-        (
-            {"kind": "scaled-tanh", "placement": "init", "input_dim": 3},
-            "--weights-in init does not apply to --kind scaled-tanh",
-        ),
-        ({"kind": "scaled-tanh", "units": 3}, "(it takes: none)"),
-        ({"kind": "rbf", "placement": "init", "input_dim": 80}, "give --input-dim 84"),
-        ({"kind": "rbf", "activation": "relu"}, "--activation does not apply to --kind rbf"),
-        ({"kind": "conv2d", "connections": "0;1"}, "--connections does not apply"),
-        ({"kind": "partial-conv2d", "filters": 6}, "--filters does not apply"),
-        ({"kind": "partial-conv2d", "connections": "0,1;a"}, "is not a table such as"),
-        ({"kind": "partial-conv2d", "connections": "0,1;"}, "is not a table such as"),
-        ({"kind": "partial-conv2d", "connections": "0,1,1"}, "lists an input channel twice"),
-        ({"kind": "partial-conv2d", "connections": "0;-1"}, "output map 1 lists [-1]"),
-        ({"kind": "partial-conv2d", "connections": []}, "--connections is empty"),
-        ({"kind": "partial-conv2d", "connections": [[0], []]}, "output map 1 has no input"),
-        (
-            {"kind": "partial-conv2d", "placement": "init", "input_dim": 4},
-            "--connections uses input channel 5 but --input-dim is 4",
-        ),
     ],
 )
 def test_invalid_options_are_refused_with_the_reason(kwargs, message):
@@ -111,13 +94,51 @@ def test_activation_list_has_no_duplicates():
     assert len(set(ACTIVATIONS)) == len(ACTIVATIONS)
 
 
-def test_connections_parse_from_text_and_default_to_lenet5_c3():
-    options = create(kind="partial-conv2d", connections="0,1; 2 ,0;1")
-    assert options.hyperparameters["connections"] == ((0, 1), (2, 0), (1,))
-    table = create(kind="partial-conv2d").hyperparameters["connections"]
-    assert len(table) == 16 and sum(map(len, table)) == 60
-    assert [len(inputs) for inputs in table] == [3] * 6 + [4] * 9 + [6]
+@pytest.mark.parametrize(
+    "kind, given",
+    [
+        ("dense", {"units": 1, "activation": "softmax"}),
+        ("dense", {"units": 1, "activation": "log_softmax"}),
+        ("conv2d", {"filters": 1, "activation": "softmax"}),
+    ],
+)
+def test_an_activation_that_makes_one_unit_constant_is_refused(kind, given):
+    with pytest.raises(UsageProblem, match="the layer cannot learn"):
+        LayerOptions.create(parse_name("F"), kind=kind, **given)
 
 
-def test_the_rbf_kind_takes_its_bitmaps_size():
-    assert create(kind="rbf", placement="init", input_dim=84).input_dim == 84
+def test_the_constant_output_rule_follows_the_output_width():
+    """Derived from the options, not a list: every kind with an activation and an
+    output width; widths above one, other activations, or an unknown width pass."""
+    from scaffold.options import AXIS_NORMALIZING
+
+    for kind in builtin_kinds():
+        spec = kind.spec
+        if spec.output_width is None:
+            assert "activation" not in spec.options
+            continue
+        for activation in ACTIVATIONS:
+            for width in (1, 2):
+                given = {"activation": activation}
+                extra = {}
+                if spec.output_width == "input":
+                    extra = {"placement": "init", "input_dim": width}
+                else:
+                    given[spec.output_width] = width
+                constant = activation in AXIS_NORMALIZING and width == 1
+                if constant:
+                    with pytest.raises(UsageProblem, match="cannot learn"):
+                        LayerOptions.create(parse_name("F"), kind=kind, **extra, **given)
+                else:
+                    LayerOptions.create(parse_name("F"), kind=kind, **extra, **given)
+    # subsampling built from the data: the width is not known, so it is accepted
+    LayerOptions.create(parse_name("F"), kind="subsampling", activation="softmax")
+
+
+def test_a_description_undecodable_in_the_locale_is_recovered_or_refused():
+    # "café" typed in UTF-8, read under a C locale: the bytes arrive as surrogates
+    typed = "caf\udcc3\udca9"
+    options = LayerOptions.create(parse_name("F"), description=typed)
+    assert options.description == "caf\u00e9"
+    with pytest.raises(UsageProblem, match="not valid UTF-8"):
+        LayerOptions.create(parse_name("F"), description="caf\udce9")  # Latin-1 bytes

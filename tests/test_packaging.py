@@ -1,4 +1,6 @@
-"""The wheel carries the templates, so an installed scaffold works from anywhere."""
+"""The wheel carries the templates, so an installed scaffold works from anywhere,
+and installs light: TensorFlow and the training stack only come with the
+`tensorflow` extra."""
 
 import subprocess
 import sys
@@ -23,3 +25,17 @@ def test_the_wheel_ships_every_template(tmp_path):
     assert len(templates) > 20
     assert {f"scaffold/{t}" for t in templates} <= names
     assert "scaffold/cli.py" in names
+    [metadata] = [n for n in names if n.endswith(".dist-info/METADATA")]
+    requires = [
+        line.split(":", 1)[1].strip()
+        for line in zipfile.ZipFile(wheel).read(metadata).decode().splitlines()
+        if line.startswith("Requires-Dist:")
+    ]
+    always = sorted(r.split(">")[0].split(";")[0].strip() for r in requires if "extra ==" not in r)
+    assert always == ["black", "click", "jinja2", "tomli"]
+    extra = [
+        r.split(">")[0].split(";")[0]
+        for r in requires
+        if "extra == 'tensorflow'" in r.replace('"', "'")
+    ]
+    assert sorted(extra) == ["matplotlib", "scikit-learn", "tensorboard", "tensorflow"]

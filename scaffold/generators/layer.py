@@ -1,35 +1,29 @@
 """What `scaffold layer` produces: a layer module, its test, and its registration.
 
-`scaffold lenet` calls `layer_files` too, so every custom layer of a generated
-project comes from exactly the same templates and code path.
+`layer_files` returns them as plain data (scaffold.files) for one render pass.
+`scaffold lenet` calls it too, so every custom layer of a generated project
+comes from exactly the same kind templates and code path. A user's kind takes
+the same path as a built-in one; only its output is also formatted by black.
 """
 
 from __future__ import annotations
 
-import ast
+import keyword
 import os
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import ScaffoldError
-from ..options import KINDS, Kind, LayerOptions, Placement
-from ..paper import DIGIT_BITMAPS, LENET5_C3_CONNECTIONS
-from ..plan import Plan
-from ..render import render_file
+from ..errors import UsageProblem
+from ..files import Item, Register, Render
+from ..kinds.arguments import ARGUMENT_TYPES, constructor
+from ..kinds.expressions import expectations
+from ..names import check_top_level_module
+from ..options import LayerOptions, Placement
+from ..plan import display
+from ..render import docstring_text, templates_dir
 
-TEMPLATES = {
-    Kind.DENSE: "layer/dense.py.jinja",
-    Kind.CONV2D: "layer/conv2d.py.jinja",
-    Kind.PARTIAL_CONV2D: "layer/partial_conv2d.py.jinja",
-    Kind.SUBSAMPLING: "layer/subsampling.py.jinja",
-    Kind.SCALED_TANH: "layer/scaled_tanh.py.jinja",
-    Kind.RBF: "layer/rbf.py.jinja",
-    Kind.CONV_BN_RELU: "layer/conv_bn_relu.py.jinja",
-    Kind.SE: "layer/se.py.jinja",
-    Kind.BLANK: "layer/blank.py.jinja",
-}
 TEST_TEMPLATE = "layer/test_layer.py.jinja"
 
 PLACEMENT_DOC = {
@@ -72,12 +66,24 @@ class LayerTarget:
     def registration_package(self) -> str | None:
         return self.package_parts[0] if self.package_parts else None
 
+    @property
+    def root(self) -> Path:
+        """The directory every file of the layer is under."""
+        roots = [str(self.output_dir)] + ([str(self.tests_dir)] if self.tests_dir else [])
+        return Path(os.path.commonpath(roots))
+
 
 def package_parts(directory: Path) -> tuple[str, ...]:
     """The dotted package a directory is, found by walking up through __init__.py files."""
     parts: list[str] = []
     current = directory
     while (current / "__init__.py").is_file():
+        if not current.name.isidentifier() or keyword.iskeyword(current.name):
+            raise UsageProblem(
+                f"{display(current)} has an __init__.py, but {current.name!r} is not a "
+                "Python package name, so nothing in it can be imported through it; "
+                "rename the directory"
+            )
         parts.insert(0, current.name)
         current = current.parent
     return tuple(parts)
@@ -106,274 +112,144 @@ def resolve_target(output_dir: Path, tests_dir: Path | None, with_tests: bool) -
     return LayerTarget(output_dir=output_dir, tests_dir=tests_dir, package_parts=parts)
 
 
+def check_module_names(target: LayerTarget, module_name: str) -> None:
+    """Refuse modules that would land at the top of the import path under a name
+    that is already taken: a layer module in a plain directory, a test module in
+    a tests directory that is not a package."""
+    home = (target.output_dir,) + ((target.tests_dir,) if target.tests_dir else ())
+    if not target.package_parts:
+        check_top_level_module(module_name, "layer module", home=home)
+    if target.tests_dir is not None and not (target.tests_dir / "__init__.py").is_file():
+        check_top_level_module(f"test_{module_name}", "test module", home=home)
+
+
 # -- what the generated test expects, derived from the options ----------------------
 
 
-def _conv_length(size: int, kernel: int, strides: int, padding: str) -> int:
-    if padding == "same":
-        return -(-size // strides)
-    return (size - kernel) // strides + 1
+def test_arguments(options: LayerOptions) -> dict[str, Any]:
+    """The constructor arguments the generated test passes, in signature order:
+    the input size (weights made in __init__), every argument an option gives
+    (its value from the command line), and the kind's [test.arguments]."""
+    spec = options.spec
+    arguments: dict[str, Any] = {}
+    if options.input_dim is not None:
+        arguments[spec.input_size_argument] = options.input_dim
+    for argument in spec.arguments:
+        if argument.option is not None:
+            value = options.hyperparameters[argument.option]
+            arguments[argument.name] = ARGUMENT_TYPES[argument.type].convert(value)
+        elif argument.name in spec.test_arguments:
+            arguments[argument.name] = spec.test_arguments[argument.name]
+    return arguments
 
 
 def test_expectations(options: LayerOptions) -> dict[str, Any]:
-    """Sample input, output shape and weight shapes the generated test asserts."""
-    hp = options.hyperparameters
-    kind = options.kind
-    if options.input_dim is not None:
-        channels = options.input_dim
-    elif options.spec.input_size is not None:
-        channels = options.spec.input_size
-    elif kind is Kind.SE:
-        channels = max(4, 2 * hp["ratio"])
-    elif kind is Kind.PARTIAL_CONV2D:
-        channels = 1 + max(max(group) for group in hp["connections"])
-    elif kind is Kind.DENSE:
-        channels = 5
-    else:
-        channels = 3
-    batch = 16  # large enough that every ReLU unit sees some positive input
-    if not options.spec.image_input:
-        sample = (batch, channels)
-    elif kind in (Kind.CONV2D, Kind.PARTIAL_CONV2D, Kind.CONV_BN_RELU):
-        side = hp["kernel_size"] + 2 * hp["strides"] + 3
-        sample = (batch, side, side, channels)
-    else:
-        sample = (batch, 8, 8, channels)
-
-    trainable: list[tuple[int, ...]] = []
-    non_trainable: list[tuple[int, ...]] = []
-    if kind is Kind.DENSE:
-        output = (batch, hp["units"])
-        trainable = [(channels, hp["units"])] + ([(hp["units"],)] if hp["use_bias"] else [])
-    elif kind in (Kind.CONV2D, Kind.CONV_BN_RELU):
-        k, s = hp["kernel_size"], hp["strides"]
-        side = _conv_length(sample[1], k, s, hp["padding"])
-        output = (batch, side, side, hp["filters"])
-        trainable = [(k, k, channels, hp["filters"])]
-        if kind is Kind.CONV2D:
-            trainable += [(hp["filters"],)] if hp["use_bias"] else []
-        else:
-            trainable += [(hp["filters"],)] * 2  # gamma, beta
-            non_trainable = [(hp["filters"],)] * 2  # moving mean, moving variance
-    elif kind is Kind.PARTIAL_CONV2D:
-        k, s, filters = hp["kernel_size"], hp["strides"], len(hp["connections"])
-        side = _conv_length(sample[1], k, s, hp["padding"])
-        output = (batch, side, side, filters)
-        # only the listed connections have weights: one k x k kernel each
-        trainable = [(k, k, sum(map(len, hp["connections"])))]
-        trainable += [(filters,)] if hp["use_bias"] else []
-    elif kind is Kind.SUBSAMPLING:
-        output = (batch, sample[1] // 2, sample[2] // 2, channels)
-        trainable = [(channels,)] + ([(channels,)] if hp["use_bias"] else [])
-    elif kind is Kind.SCALED_TANH:
-        output = sample
-    elif kind is Kind.RBF:
-        output = (batch, len(DIGIT_BITMAPS))  # one unit per bitmap
-        non_trainable = [(len(DIGIT_BITMAPS), channels)]  # the fixed parameter vectors
-    elif kind is Kind.SE:
-        squeeze = max(1, channels // hp["ratio"])
-        output = sample
-        trainable = [(channels, squeeze), (squeeze,), (squeeze, channels), (channels,)]
-    else:  # BLANK
-        output = sample
-        trainable = [(channels,)] + ([(channels,)] if hp["use_bias"] else [])
-    return {
-        "sample_shape": sample,
-        "output_shape": output,
-        "trainable_shapes": sorted(trainable),
-        "non_trainable_shapes": sorted(non_trainable),
-    }
+    """Sample input, output and weight shapes the generated test asserts (from the
+    kind's [test] expressions), and the constructor arguments it passes."""
+    values = expectations(options.spec, options.hyperparameters, options.input_dim)
+    return {**values, "arguments": test_arguments(options)}
 
 
 # -- rendering -------------------------------------------------------------------------
 
 
-def _wrap(text: str) -> str:
-    """Docstring prose, wrapped to fit black's line length once indented."""
-    return "\n".join(textwrap.wrap(text, width=72))
+def _wrap(text: str, width: int, first: str = "", indent: str = "") -> str:
+    """Docstring prose, escaped and wrapped between words to `width` columns."""
+    lines = textwrap.wrap(
+        docstring_text(text),
+        width=width,
+        initial_indent=first,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    return "\n".join(lines)[len(first) :]
 
 
-def _comment(text: str | None) -> str | None:
-    """Prose as `#` comment lines that fit black's line length."""
-    if text is None:
-        return None
-    return "\n".join("# " + line for line in textwrap.wrap(text, width=86))
+def _paragraph(text: str) -> str:
+    """A paragraph of the class docstring (indented by 4, 76 columns)."""
+    return "    " + _wrap(text, 76, "    ", "    ")
+
+
+def _module_docstring(class_name: str, summary: str) -> str:
+    """The module docstring, `Name: summary`, wrapped so that no line (the
+    quotes included) outgrows black's width."""
+    return '"""' + _wrap(f"{class_name}: {summary}", 85, '"""') + '"""'
 
 
 def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
-def _notes(options: LayerOptions) -> str:
-    """The docstring paragraphs on weight placement (and eager execution)."""
-    paragraphs = []
-    if options.spec.has_weights:
-        paragraphs.append(PLACEMENT_DOC[options.placement].format(arg=options.spec.input_arg))
+def _paragraphs(options: LayerOptions) -> list[str]:
+    """The class docstring after its summary: what the kind is, what it does not
+    support, where its weights are made, and whether it must run eagerly."""
+    spec = options.spec
+    texts = [spec.description, spec.limitations]
+    texts.append(PLACEMENT_DOC[options.placement].format(arg=spec.input_size_argument))
     if options.dynamic:
-        paragraphs.append(DYNAMIC_DOC)
-    return "\n\n".join(_wrap(p) for p in paragraphs)
-
-
-def _connections_doc(connections: tuple[tuple[int, ...], ...] | None) -> str | None:
-    """The comment above a partial convolution's connection table."""
-    if connections is None:
-        return None
-    if connections == LENET5_C3_CONNECTIONS:
-        return (
-            "The input channels each output map sees: LeNet-5's C3 (LeCun et al., 1998, "
-            "Table I). Maps 0-5 see 3 contiguous S2 maps, 6-11 see 4 contiguous ones, "
-            "12-14 see 4 discontinuous ones and 15 sees all 6, which breaks the symmetry "
-            "between maps and keeps the number of connections at 60."
-        )
-    return "The input channels each output map sees."
+        texts.append(DYNAMIC_DOC)
+    return [_paragraph(text) for text in texts if text]
 
 
 def layer_context(options: LayerOptions, registration_package: str) -> dict[str, Any]:
-    spec = KINDS[options.kind]
-    connections = options.hyperparameters.get("connections")
+    spec = options.spec
+    arguments = spec.arguments_for(options.hyperparameters, options.input_dim)
+    summary = _sentence(options.description) if options.description else spec.summary
     return {
         "class_name": options.name.class_name,
         "module_name": options.name.module_name,
         "package": registration_package,
-        "summary": _sentence(options.description) if options.description else spec.summary,
-        "kind": options.kind.value,
+        "summary": summary,
+        "module_docstring": _module_docstring(options.name.class_name, summary),
+        "summary_docstring": _wrap(summary, 88, '    """', "    "),
+        "kind": options.kind.name,
         "init": options.placement is Placement.INIT,
         "placement": options.placement.value,
-        "notes_doc": _notes(options),
+        "paragraphs": _paragraphs(options),
+        "constructor": constructor(arguments),
         "weight_api": options.weight_api.value,
         "dynamic": options.dynamic,
         "input_dim": options.input_dim,
         "hp": dict(options.hyperparameters),
-        "connections_doc": _comment(_connections_doc(connections)),
-        "digit_bitmaps": DIGIT_BITMAPS,
     }
 
 
-def render_layer(options: LayerOptions, registration_package: str) -> str:
+def layer_render(options: LayerOptions, path: Path, registration_package: str) -> Render:
+    """The layer module, rendered from its kind's template."""
+    kind = options.kind
     context = layer_context(options, registration_package)
-    return render_file(TEMPLATES[options.kind], context, f"{options.name.module_name}.py")
+    template = kind.template
+    if kind.builtin:
+        name = template.relative_to(templates_dir()).as_posix()
+        return Render(path, name, context)
+    origin = f"kind {kind.name} ({display(template)}): "
+    return Render(path, template.name, context, search=kind.folder, exact=False, origin=origin)
 
 
-def render_layer_test(options: LayerOptions, registration_package: str, import_path: str) -> str:
+def layer_test_render(
+    options: LayerOptions, path: Path, registration_package: str, import_path: str
+) -> Render:
     context = layer_context(options, registration_package)
     context.update(test_expectations(options))
     context["import_path"] = import_path
-    return render_file(TEST_TEMPLATE, context, f"test_{options.name.module_name}.py")
+    return Render(path, TEST_TEMPLATE, context)
 
 
-def registration_edit(init_source: str, module_name: str, class_name: str) -> str:
-    """`init_source` with `from .module import Class` and the class in `__all__`.
-
-    Idempotent: a source that already registers the class comes back unchanged.
-    """
-    try:
-        tree = ast.parse(init_source)
-    except SyntaxError as error:
-        raise ScaffoldError(
-            f"cannot register {class_name}: the package's __init__.py does not parse "
-            f"(line {error.lineno}: {error.msg})"
-        ) from None
-    lines = init_source.splitlines(keepends=True)
-    if lines and not lines[-1].endswith("\n"):
-        lines[-1] += "\n"
-
-    imported = any(
-        isinstance(node, ast.ImportFrom)
-        and node.level == 1
-        and node.module == module_name
-        and any(
-            alias.name == class_name and alias.asname in (None, class_name) for alias in node.names
-        )
-        for node in tree.body
-    )
-    all_node = next(
-        (
-            node
-            for node in tree.body
-            if isinstance(node, ast.Assign)
-            and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets)
-        ),
-        None,
-    )
-    if all_node is not None and not isinstance(all_node.value, (ast.List, ast.Tuple)):
-        raise ScaffoldError(
-            f"cannot register {class_name}: __all__ in the package's __init__.py is not a "
-            "list literal; add it by hand"
-        )
-    if all_node is not None:
-        names = [ast.literal_eval(element) for element in all_node.value.elts]
-    else:
-        names = _public_names(tree)
-    listed = class_name in names and all_node is not None
-    if imported and listed:
-        return "".join(lines)
-
-    new_all = _format_all(names if class_name in names else [*names, class_name])
-    if all_node is not None:
-        start, end = all_node.lineno - 1, all_node.end_lineno
-        lines[start:end] = [new_all]
-    else:
-        lines.append(("\n" if lines else "") + new_all)
-    if not imported:
-        index, after_docstring = _import_insert_index(tree)
-        import_line = f"from .{module_name} import {class_name}\n"
-        lines.insert(index, ("\n" if after_docstring else "") + import_line)
-    return "".join(lines)
-
-
-def _public_names(tree: ast.Module) -> list[str]:
-    """Names a star-import of the package exports today (it has no __all__ yet)."""
-    names: list[str] = []
-    for node in tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.append(node.name)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            names.extend((a.asname or a.name).split(".")[0] for a in node.names if a.name != "*")
-        elif isinstance(node, ast.Assign):
-            names.extend(t.id for t in node.targets if isinstance(t, ast.Name))
-    return [n for n in dict.fromkeys(names) if not n.startswith("_")]
-
-
-def _format_all(names: list[str]) -> str:
-    body = "".join(f"    {name!r},\n".replace("'", '"') for name in names)
-    return f"__all__ = [\n{body}]\n"
-
-
-def _import_insert_index(tree: ast.Module) -> tuple[int, bool]:
-    """Where a new import goes: after the last top-level import, else after the
-    module docstring, else at the top. Also says whether that is the docstring."""
-    imports = [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
-    if imports:
-        return imports[-1].end_lineno, False
-    first = tree.body[0] if tree.body else None
-    if (
-        isinstance(first, ast.Expr)
-        and isinstance(first.value, ast.Constant)
-        and isinstance(first.value.value, str)
-    ):
-        return first.end_lineno, True
-    return 0, False
-
-
-def add_layer(
-    plan: Plan, options: LayerOptions, target: LayerTarget, registration_package: str | None = None
-) -> None:
-    """Stage a layer (and its test and registration) in `plan`."""
+def layer_files(
+    options: LayerOptions, target: LayerTarget, registration_package: str | None = None
+) -> list[Item]:
+    """The files of one layer (module, test) and its registration, as plain data."""
     name = options.name
     package = registration_package or target.registration_package or name.module_name
-    plan.add(target.output_dir / f"{name.module_name}.py", render_layer(options, package))
+    items: list[Item] = [
+        layer_render(options, target.output_dir / f"{name.module_name}.py", package)
+    ]
     if target.tests_dir is not None:
-        test_text = render_layer_test(options, package, target.import_path(name.module_name))
-        plan.add(target.tests_dir / f"test_{name.module_name}.py", test_text)
-    if target.package_init is not None:
-        plan.edit(
-            target.package_init,
-            lambda source: registration_edit(source, name.module_name, name.class_name),
+        test_path = target.tests_dir / f"test_{name.module_name}.py"
+        items.append(
+            layer_test_render(options, test_path, package, target.import_path(name.module_name))
         )
-
-
-def layer_plan(options: LayerOptions, target: LayerTarget) -> Plan:
-    roots = [str(target.output_dir)] + ([str(target.tests_dir)] if target.tests_dir else [])
-    plan = Plan(Path(os.path.commonpath(roots)))
-    add_layer(plan, options, target)
-    return plan
+    if target.package_init is not None:
+        items.append(Register(target.package_init, name.module_name, name.class_name))
+    return items
