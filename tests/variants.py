@@ -49,7 +49,7 @@ def layer_variants() -> list[tuple[str, list[str]]]:
         "se_ratio4_dynamic": ["--kind", "se", "--ratio", "4", "--dynamic"],
         "partial_conv2d_same_strided": [
             *("--kind", "partial-conv2d", "--kernel-size", "3", "--padding", "same"),
-            *("--strides", "2", "--activation", "tanh", "--no-bias", "--weight-api", "variable"),
+            *("--strides", "2", "--no-bias", "--weight-api", "variable"),
         ],
         "scaled_tanh_dynamic": ["--kind", "scaled-tanh", "--dynamic"],
         "blank_nobias_init": [
