@@ -61,6 +61,8 @@ class Architecture:
     mnist_error: str
     # The epochs of the generated tests' short training on digits (>= 90% test accuracy).
     short_training_epochs: int
+    # A learning rate that makes the loss overflow in the first epoch (the NaN guard's test).
+    overflow_learning_rate: str
 
 
 RELU = Architecture(
@@ -93,6 +95,7 @@ RELU = Architecture(
     "error in under 3 minutes",
     mnist_error="0.65%",
     short_training_epochs=6,
+    overflow_learning_rate="1e30",
 )
 
 
@@ -135,6 +138,9 @@ LECUN98 = Architecture(
     reaches="digits reaches about 98% test accuracy, MNIST about 0.9% validation error",
     mnist_error="0.9%",
     short_training_epochs=12,  # the scaled tanh and the RBF output learn more slowly
+    # the squashing bounds every activation: only sums of weights near float32's
+    # limit overflow
+    overflow_learning_rate="1e38",
 )
 
 ARCHITECTURES = {"relu": RELU, "lecun98": LECUN98}
@@ -345,6 +351,7 @@ def lenet_context(options: LenetOptions) -> dict[str, Any]:
         "loss": architecture.loss,
         "mnist_error": architecture.mnist_error,
         "short_training_epochs": architecture.short_training_epochs,
+        "overflow_learning_rate": architecture.overflow_learning_rate,
         "recipes": {
             dataset: {**recipe, "learning_rate": _float_literal(recipe["learning_rate"])}
             for dataset, recipe in architecture.recipes.items()
