@@ -89,15 +89,17 @@ def layer_options(entry: dict, directory: Path, answers: dict[str, Any]) -> Laye
 
 
 def lenet_entry(options) -> dict:
-    return {
-        "generator": "lenet",
-        "answers": {
-            "name": options.package,
-            "style": options.style,
-            "weights-in": options.placement.value,
-            "weight-api": options.weight_api.value,
-        },
+    from .generators.lenet import DEFAULT_ARCHITECTURE
+
+    answers = {
+        "name": options.package,
+        "style": options.style,
+        "weights-in": options.placement.value,
+        "weight-api": options.weight_api.value,
     }
+    if options.architecture != DEFAULT_ARCHITECTURE:  # recorded when it is not the default
+        answers["architecture"] = options.architecture
+    return {"generator": "lenet", "answers": answers}
 
 
 def record_layer(plan, options: LayerOptions, target) -> None:

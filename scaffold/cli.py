@@ -352,6 +352,15 @@ class LenetCommand(DefaultsCommand):
     help="Default model of the training script: custom layers, or keras.layers "
     "only. The model module builds both.",
 )
+@click.option(
+    "--architecture",
+    type=click.Choice(["relu", "lecun98"]),
+    default="relu",
+    show_default=True,
+    help="relu: LeNet-5 with ReLU and 10 logits. lecun98: as LeCun et al. (1998) built "
+    "it: scaled tanh, partially connected C3, fixed Euclidean RBF output, the paper's "
+    "loss and input range; 60,000 trainable parameters.",
+)
 @weights_in_option
 @weight_api_option
 @dry_run_option
@@ -373,13 +382,25 @@ class LenetCommand(DefaultsCommand):
 )
 @click.option("--epochs", type=int, help="With --train: number of epochs. [default: the recipe's]")
 def lenet(
-    directory, name, style, placement, weight_api, dry_run, force, train, dataset, data_dir, epochs
+    directory,
+    name,
+    style,
+    architecture,
+    placement,
+    weight_api,
+    dry_run,
+    force,
+    train,
+    dataset,
+    data_dir,
+    epochs,
 ):
     """Generate an installable LeNet-5 project in DIRECTORY.
 
     Its custom layers (Convolution for C1/C3/C5, Subsampling for S2/S4,
-    FullyConnected for F6 and the output) come from the same templates as
-    `scaffold layer`, each with its test; model.py builds LeNet-5 from them or
+    FullyConnected for F6 and the output; with --architecture lecun98 also
+    PartialConvolution for C3, ScaledTanh and EuclideanRBF) come from the same
+    templates as `scaffold layer`, each with its test; model.py builds LeNet-5 from them or
     from keras.layers; data.py loads digits, MNIST or MNIST IDX files; the
     training package trains into runs/NAME/ (model.keras, history.json,
     metrics.json, training_curves.png, TensorBoard logs) and resumes an
@@ -389,6 +410,7 @@ def lenet(
     Examples:
       scaffold lenet lenet5 --train
       scaffold lenet lenet5 --weights-in init --weight-api variable
+      scaffold lenet lenet5 --architecture lecun98
       scaffold lenet lenet5 --train --dataset idx --data-dir ../shared/data/mnist
       cd lenet5 && pip install -e '.[test]' && python -m pytest
     """
@@ -417,7 +439,7 @@ def lenet(
         raise UsageProblem(f"--epochs must be at least 1, got {epochs}")
     if train:
         require_extra("--train", ("tensorflow", "sklearn", "matplotlib"))
-    options = lenet_options(directory, name, style, placement, weight_api)
+    options = lenet_options(directory, name, style, placement, weight_api, architecture)
     ensure_directory_target(options.directory, "project directory")
     plan = stage(options.directory, lenet_files(options))
     record_lenet(plan, options)

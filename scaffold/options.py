@@ -152,6 +152,10 @@ class LayerOptions:
             weight_api = WeightApi.ADD_WEIGHT
         else:
             weight_api = _choice(weight_api, WeightApi, "--weight-api")
+            if not spec.has_weights:
+                raise UsageProblem(
+                    f"--weight-api does not apply to --kind {kind.name}: it has no weights"
+                )
             if not spec.owns_weights:
                 raise UsageProblem(
                     f"--weight-api does not apply to --kind {kind.name}: its weights "
@@ -175,6 +179,11 @@ class LayerOptions:
                 )
             hyperparameters[hp] = option.check(value)
 
+        if placement is Placement.INIT and not spec.has_weights:
+            raise UsageProblem(
+                f"--weights-in init does not apply to --kind {kind.name}: it has no weights "
+                "to create"
+            )
         if placement is Placement.INIT:
             if input_dim is None:
                 raise UsageProblem(

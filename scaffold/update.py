@@ -166,9 +166,9 @@ class Generation:
 
     def _project_items(self) -> list:
         from .answers import lenet_entry
-        from .generators.lenet import lenet_files, lenet_options
+        from .generators.lenet import DEFAULT_ARCHITECTURE, lenet_files, lenet_options
 
-        known = {"name", "style", "weights-in", "weight-api"}
+        known = {"name", "style", "weights-in", "weight-api", "architecture"}
         unknown = sorted(set(self.answers) - known)
         if unknown:
             raise UsageProblem(
@@ -182,6 +182,7 @@ class Generation:
             self.answers.get("style", "custom"),
             self.answers.get("weights-in", "build"),
             self.answers.get("weight-api"),
+            self.answers.get("architecture", DEFAULT_ARCHITECTURE),
         )
         self.new_entry = lenet_entry(options)
         return lenet_files(options)

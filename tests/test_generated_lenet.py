@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from helpers import REPO, run_pytest, run_scaffold
-from variants import lenet_variants
+from variants import LECUN98_VARIANT, lenet_variants
 
 pytestmark = pytest.mark.tensorflow
 
@@ -51,6 +51,7 @@ def project_path(root, names: list[str]) -> str:
 # API) run in one project per style; the layer-dependent ones run in all.
 LAYER_DEPENDENT = ("test_model.py", "test_trained_model.py")
 FULL_SUITE = {name for name, _ in VARIANTS if name.endswith("_build_add_weight")}
+FULL_SUITE.add(LECUN98_VARIANT)
 
 
 def suite(project, name):
@@ -351,14 +352,22 @@ def test_a_killed_training_resumes_from_its_last_completed_epoch(generated, tmp_
     assert not (run / "checkpoint").exists()  # a finished run leaves no state to resume
 
 
-def project_layer_config(placement: str) -> dict:
-    """Per layer class: the arguments and input shape its generated test uses."""
-    from scaffold.generators.layer import test_expectations
+def project_layers(placement: str, architecture: str) -> list:
     from scaffold.generators.lenet import _layer_options, lenet_options
 
-    options = lenet_options(REPO / "p", "p", "custom", placement, None)
+    options = lenet_options(REPO / "p", "p", "custom", placement, None, architecture)
+    return _layer_options(options)
+
+
+def project_layer_config(placement: str) -> dict:
+    """Per layer class (of both architectures): the arguments and input shape its
+    generated test uses."""
+    from scaffold.generators.layer import test_expectations
+
     config = {}
-    for layer in _layer_options(options):
+    for layer in project_layers(placement, "relu") + project_layers(placement, "lecun98"):
+        if layer.name.class_name in config:
+            continue  # a class of both architectures: the same kind's code
         expected = test_expectations(layer)
         config[layer.name.class_name] = {
             "args": expected["arguments"],
@@ -379,10 +388,12 @@ def test_every_project_layer_passes_scaffold_check(generated, tmp_path):
         config = tmp_path / f"{placement}.json"
         config.write_text(json.dumps(project_layer_config(placement)))
         targets = [
-            f"{name}.layers.{module}"
+            f"{name}.layers.{layer.name.module_name}"
             for name, args in VARIANTS
             if args[args.index("--weights-in") + 1] == placement
-            for module in ("convolution", "subsampling", "fully_connected")
+            for layer in project_layers(
+                placement, "lecun98" if "--architecture" in args else "relu"
+            )
         ]
         result = run_scaffold(
             "check", *targets, "--config", config, "--format", "json", env=env, timeout=1200
@@ -391,7 +402,7 @@ def test_every_project_layer_passes_scaffold_check(generated, tmp_path):
         assert [layer["target"] for layer in report["layers"] if not layer["passed"]] == []
         assert result.returncode == 0
         checked += len(report["layers"])
-    assert checked == 24
+    assert checked == 24 + 6  # 8 projects of 3 layers, the paper's project of 6
 
 
 def test_project_layer_tests_pass_on_jax(generated):

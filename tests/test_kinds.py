@@ -343,7 +343,10 @@ def test_scaffold_kinds_lists_every_kind_with_its_options(cli, tmp_path):
     assert f"rms-norm (path, {EXAMPLE})" in result.stdout
     data = json.loads(cli("kinds", "--format", "json").stdout)
     names = [k["name"] for k in data["kinds"]]
-    assert names == ["blank", "conv-bn-relu", "conv2d", "dense", "se", "subsampling"]
+    assert names == [
+        *("blank", "conv-bn-relu", "conv2d", "dense", "partial-conv2d", "rbf"),
+        *("scaled-tanh", "se", "subsampling"),
+    ]
     dense = data["kinds"][names.index("dense")]
     assert dense["options"][0] == {
         "name": "units",

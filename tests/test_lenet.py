@@ -56,6 +56,19 @@ EXPECTED_FILES = {
 }
 
 
+# What --architecture lecun98 adds: its layers beyond the default's, and their tests.
+PAPER_LAYERS = {
+    "PartialConvolution": "partial_convolution",
+    "ScaledTanh": "scaled_tanh",
+    "EuclideanRBF": "euclidean_rbf",
+}
+PAPER_FILES = {
+    path
+    for module in PAPER_LAYERS.values()
+    for path in (f"src/lenet5/layers/{module}.py", f"tests/test_{module}.py")
+}
+
+
 @pytest.fixture
 def project(cli, tmp_path):
     result = cli("lenet", "lenet5")
@@ -93,10 +106,22 @@ def test_every_python_file_parses_and_is_black_formatted(project):
         assert "{{" not in source and "{%" not in source
 
 
-@pytest.mark.parametrize("style", ["custom", "builtin"])
-@pytest.mark.parametrize("placement", ["build", "init"])
-@pytest.mark.parametrize("api", ["add_weight", "variable"])
-def test_the_templates_are_written_as_black_would_write_them(tmp_path, style, placement, api):
+@pytest.mark.parametrize(
+    "architecture, style, placement, api",
+    [
+        *(
+            ("relu", style, placement, api)
+            for style in ("custom", "builtin")
+            for placement in ("build", "init")
+            for api in ("add_weight", "variable")
+        ),
+        ("lecun98", "custom", "build", "add_weight"),
+        ("lecun98", "builtin", "init", "variable"),
+    ],
+)
+def test_the_templates_are_written_as_black_would_write_them(
+    tmp_path, architecture, style, placement, api
+):
     """Rendered without black, every Python file of the project (the tree of
     templates/lenet and the layers' kind templates) is already black's output,
     and no line outgrows black's width: the generator need not run black."""
@@ -105,10 +130,11 @@ def test_the_templates_are_written_as_black_would_write_them(tmp_path, style, pl
     from scaffold.pysource import LINE_LENGTH
     from scaffold.render import render_text
 
-    options = lenet_options(tmp_path / "lenet5", None, style, placement, api)
+    options = lenet_options(tmp_path / "lenet5", None, style, placement, api, architecture)
     written = [i for i in lenet_files(options) if isinstance(i, (Render, Text))]
     items = {i.path: i for i in written if i.path.suffix == ".py"}.values()  # one contract copy
-    assert len(items) == len([f for f in EXPECTED_FILES if f.endswith(".py")])
+    expected = EXPECTED_FILES | (PAPER_FILES if architecture == "lecun98" else set())
+    assert len(items) == len([f for f in expected if f.endswith(".py")])
     for item in items:
         if isinstance(item, Text):  # copied as it is: black never runs on it
             assert black.format_str(item.text, mode=black.Mode()) == item.text, item.path
@@ -205,6 +231,7 @@ def test_dry_run_writes_nothing(cli, tmp_path):
         (["lenet", "x", "--name", "keras"], "shadow"),
         (["lenet", "x", "--name", "---"], "is not a Python package name"),
         (["lenet", "x", "--style", "fancy"], "'fancy' is not one of"),
+        (["lenet", "x", "--architecture", "alexnet"], "'alexnet' is not one of"),
         (["lenet", "x", "--weights-in", "call"], "'call' is not one of"),
         (["lenet", "x", "--epochs", "3"], "only apply with --train"),
         (["lenet", "x", "--dataset", "idx"], "only apply with --train"),
@@ -234,3 +261,95 @@ def test_the_generated_model_module_imports_only_what_it_needs(project):
         for alias in node.names
     }
     assert imported == {"keras"}
+
+
+@pytest.fixture
+def paper_project(cli, tmp_path):
+    result = cli("lenet", "lenet5", "--architecture", "lecun98")
+    assert result.exit_code == 0, result.stderr
+    return tmp_path / "lenet5"
+
+
+def test_the_paper_architecture_adds_its_layers_and_passes_its_own_lint(paper_project):
+    assert set(without_records(tree_snapshot(paper_project))) == EXPECTED_FILES | PAPER_FILES
+    mode = project_black_mode(paper_project)
+    for path in paper_project.rglob("*.py"):
+        source = path.read_text()
+        assert black.format_str(source, mode=mode) == source, path
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "."],
+        cwd=paper_project,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_paper_model_is_built_from_every_custom_layer_with_the_scaled_tanh(paper_project):
+    init = (paper_project / "src/lenet5/layers/__init__.py").read_text()
+    model = (paper_project / "src/lenet5/model.py").read_text()
+    for cls, module in {**PAPER_LAYERS, "Convolution": "convolution"}.items():
+        assert f"from .{module} import {cls}" in init
+        assert cls in model
+    [custom] = [
+        node
+        for node in ast.parse(model).body
+        if isinstance(node, ast.FunctionDef) and node.name == "custom_layers"
+    ]
+    calls = [ast.unparse(node.func) for node in ast.walk(custom) if isinstance(node, ast.Call)]
+    # every layer up to F6 is followed by the squashing function; the output is the RBF
+    assert calls == [
+        "input_range",
+        *("Convolution", "ScaledTanh", "Subsampling", "ScaledTanh"),
+        *("PartialConvolution", "ScaledTanh", "Subsampling", "ScaledTanh"),
+        *("Convolution", "ScaledTanh", "keras.layers.Flatten", "FullyConnected", "ScaledTanh"),
+        *("EuclideanRBF", "keras.layers.Rescaling"),
+    ]
+
+
+def test_the_paper_architecture_trains_with_the_papers_loss_by_name(paper_project):
+    objective = (paper_project / "src/lenet5/training/objective.py").read_text()
+    assert '"rubbish-class": RubbishClassCrossentropy' in objective
+    assert 'MODEL_LOSS = {"custom": "rubbish-class", "builtin": "rubbish-class"}' in objective
+    assert "class RubbishClassCrossentropy" in (paper_project / "src/lenet5/model.py").read_text()
+    # predict loads model.keras, whose compiled loss is the paper's: it is registered
+    predict = (paper_project / "src/lenet5/predict.py").read_text()
+    assert "from .model import RubbishClassCrossentropy" in predict
+
+
+def test_the_default_architecture_is_unchanged_by_the_option(cli, tmp_path):
+    assert cli("lenet", "a").exit_code == 0
+    assert cli("lenet", "b", "--name", "a", "--architecture", "relu").exit_code == 0
+    assert tree_snapshot(tmp_path / "a") == tree_snapshot(tmp_path / "b")
+
+
+def test_the_paper_readme_has_the_parameter_table(paper_project):
+    readme = (paper_project / "README.md").read_text()
+    rows = [line.split("|") for line in readme.splitlines() if line.startswith("| ")]
+    counts = {row[1].strip(): row[-2].strip() for row in rows}
+    layers = ("C1", "S2", "C3", "S4", "C5", "F6", "output", "total")
+    assert {layer: counts.get(layer) for layer in layers} == {
+        "C1": "156",
+        "S2": "12",
+        "C3": "1,516",
+        "S4": "32",
+        "C5": "48,120",
+        "F6": "10,164",
+        "output": "0",
+        "total": "60,000",
+    }
+
+
+def test_paper_layers_are_exactly_what_scaffold_layer_renders(cli, paper_project):
+    before = tree_snapshot(paper_project)
+    layers = paper_project / "src/lenet5/layers"
+    for args in (
+        ["PartialConvolution", "--kind", "partial-conv2d"],
+        ["ScaledTanh", "--kind", "scaled-tanh"],
+        ["EuclideanRBF", "--kind", "rbf"],
+        ["Subsampling", "--kind", "subsampling", "--activation", "linear"],
+    ):
+        result = cli("layer", *args, "-o", layers)
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout.count("identical") == 3
+    assert without_records(tree_snapshot(paper_project)) == without_records(before)

@@ -228,6 +228,20 @@ def test_the_lenet_project_goes_through_the_same_cycle(cli, tmp_path):
     assert '"digits": {"epochs": 60,' in config.read_text()
 
 
+def test_a_paper_project_records_its_architecture_and_an_update_keeps_it(cli, tmp_path):
+    assert cli("lenet", "proj", "--architecture", "lecun98").exit_code == 0
+    assert record_of(tmp_path / "proj")["project"]["answers"]["architecture"] == "lecun98"
+    model = tmp_path / "proj" / "src" / "proj" / "model.py"
+    before = model.read_text()
+    result = run_scaffold("update", "proj", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "unchanged  proj/src/proj/model.py" in result.stdout
+    assert model.read_text() == before and "EuclideanRBF" in before
+    assert record_of(tmp_path / "proj")["project"]["answers"]["architecture"] == "lecun98"
+    assert cli("lenet", "plain").exit_code == 0  # the default is not recorded
+    assert "architecture" not in record_of(tmp_path / "plain")["project"]["answers"]
+
+
 # -- destroy ----------------------------------------------------------------------------
 
 

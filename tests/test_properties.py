@@ -94,11 +94,17 @@ def test_every_combination_renders_clean_code_or_writes_nothing(values, dynamic)
                 words = " ".join(values["description"].strip().rstrip(".").split(" "))
                 assert " ".join(words.split()) in " ".join(module_doc.split())
                 # the description is inert: the module holds exactly its docstring,
-                # its imports, the kind's helpers and one class
+                # its imports, the kind's helpers and constants, and one class
                 body = ast.parse(module.read_text()).body
                 kinds = [type(node).__name__ for node in body]
                 assert kinds[0] == "Expr" and kinds[-1] == "ClassDef"
-                assert set(kinds[1:-1]) <= {"Import", "ImportFrom", "FunctionDef"}
+                assert set(kinds[1:-1]) <= {"Import", "ImportFrom", "FunctionDef", "Assign"}
+                assert all(
+                    target.id.isupper()
+                    for node in body
+                    if type(node) is ast.Assign
+                    for target in node.targets
+                )
                 assert all(n.name.startswith("_") for n in body if type(n) is ast.FunctionDef)
         else:
             assert code in (1, 2)
@@ -131,9 +137,11 @@ def valid_layer_args(draw):
     args = ["--kind", kind.name]
     for option in kind.spec.options.values():
         args += flag_args(option, draw(maybe(valid_values(option))))
-    if draw(st.booleans()):
-        args += ["--weights-in", "init", "--input-dim", str(draw(st.integers(1024, 65536)))]
-    if kind.spec.owns_weights:
+    if kind.spec.has_weights and draw(st.booleans()):
+        # the rbf kind compares its input with 7x12 bitmaps: it takes 84 features
+        size = 84 if kind.name == "rbf" else draw(st.integers(1024, 65536))
+        args += ["--weights-in", "init", "--input-dim", str(size)]
+    if kind.spec.owns_weights and kind.spec.has_weights:
         args += flag("weight-api", draw(maybe(st.sampled_from(["add_weight", "variable"]))))
     if draw(st.booleans()):
         args.append("--dynamic")

@@ -16,15 +16,17 @@ def layer_variants() -> list[tuple[str, list[str]]]:
     """(unique name, CLI arguments) for every kind x placement x weight API,
     plus `--dynamic` and non-default hyperparameters on some of them."""
     variants = []
+    input_dims = {"se": "32", "partial-conv2d": "8", "rbf": "84"}  # the kinds' minimum or size
     for kind in builtin_kinds():
+        weighted = kind.spec.has_weights
         apis = ["add_weight", "variable"] if kind.spec.owns_weights else [None]
-        for placement in ("build", "init"):
+        for placement in ("build", "init") if weighted else ("build",):
             for api in apis:
                 args = ["--kind", kind.name, "--weights-in", placement]
                 if api:
                     args += ["--weight-api", api]
                 if placement == "init":
-                    args += ["--input-dim", "32" if kind.name == "se" else "3"]
+                    args += ["--input-dim", input_dims.get(kind.name, "3")]
                 name = "_".join(filter(None, [kind.name.replace("-", "_"), placement, api]))
                 variants.append((name, args))
     extra = {
@@ -45,6 +47,11 @@ def layer_variants() -> list[tuple[str, list[str]]]:
             *("--kernel-size", "5", "--filters", "4"),
         ],
         "se_ratio4_dynamic": ["--kind", "se", "--ratio", "4", "--dynamic"],
+        "partial_conv2d_same_strided": [
+            *("--kind", "partial-conv2d", "--kernel-size", "3", "--padding", "same"),
+            *("--strides", "2", "--no-bias", "--weight-api", "variable"),
+        ],
+        "scaled_tanh_dynamic": ["--kind", "scaled-tanh", "--dynamic"],
         "blank_nobias_init": [
             *("--kind", "blank", "--no-bias", "--weights-in", "init", "--input-dim", "7"),
         ],
@@ -67,8 +74,14 @@ def user_kind_variants(example) -> list[tuple[str, list[str]]]:
     ]
 
 
+# The paper's architecture: one project (its model module builds both styles, and
+# its layers are the kinds' code that the layer variants cover in every placement).
+LECUN98_VARIANT = "lecun98_custom_init_variable"
+
+
 def lenet_variants() -> list[tuple[str, list[str]]]:
-    """(package name, CLI arguments) for every style x placement x weight API."""
+    """(package name, CLI arguments) for every style x placement x weight API of the
+    default architecture, and one project of the paper's (LECUN98_VARIANT)."""
     variants = []
     for style in ("custom", "builtin"):
         for placement in ("build", "init"):
@@ -79,6 +92,15 @@ def lenet_variants() -> list[tuple[str, list[str]]]:
                     *("--weights-in", placement, "--weight-api", api),
                 ]
                 variants.append((name, args))
+    variants.append(
+        (
+            LECUN98_VARIANT,
+            [
+                *("--name", LECUN98_VARIANT, "--architecture", "lecun98"),
+                *("--weights-in", "init", "--weight-api", "variable"),
+            ],
+        )
+    )
     return variants
 
 
@@ -96,6 +118,7 @@ def sampled_layer_variants(count: int = 10, seed: int = 2026) -> list[tuple[str,
         kind = rng.choice(kinds)
         placement = rng.choice(["build", "init"])
         api = rng.choice(["add_weight", "variable"]) if kind.spec.owns_weights else None
+        placement = placement if kind.spec.has_weights else "build"
         values = {}
         for option in kind.spec.options.values():
             if rng.random() < 0.5:

@@ -197,7 +197,8 @@ def _paragraphs(options: LayerOptions) -> list[str]:
     support, where its weights are made, and whether it must run eagerly."""
     spec = options.spec
     texts = [spec.description, spec.limitations]
-    texts.append(PLACEMENT_DOC[options.placement].format(arg=spec.input_size_argument))
+    if spec.has_weights:
+        texts.append(PLACEMENT_DOC[options.placement].format(arg=spec.input_size_argument))
     if options.dynamic:
         texts.append(DYNAMIC_DOC)
     return [_paragraph(text) for text in texts if text]
@@ -223,6 +224,10 @@ def layer_context(options: LayerOptions, registration_package: str) -> dict[str,
         "dynamic": options.dynamic,
         "input_dim": options.input_dim,
         "hp": dict(options.hyperparameters),
+        # defaults held by module constants (a kind's template lays them out)
+        "constants": {
+            a.kind.constant: a.default for a in arguments if a.kind.constant and not a.required
+        },
     }
 
 

@@ -31,6 +31,33 @@ def _name(value: Any) -> bool:
     return isinstance(value, str) and value.isidentifier()
 
 
+def _connections(value: Any) -> bool:
+    return (
+        isinstance(value, (list, tuple))
+        and len(value) > 0
+        and all(isinstance(inputs, (list, tuple)) and len(inputs) > 0 for inputs in value)
+        and all(
+            isinstance(c, int) and not isinstance(c, bool) and c >= 0
+            for inputs in value
+            for c in inputs
+        )
+    )
+
+
+def _bitmaps(value: Any) -> bool:
+    return (
+        isinstance(value, (list, tuple))
+        and len(value) > 0
+        and all(isinstance(bitmap, (list, tuple)) and len(bitmap) > 0 for bitmap in value)
+        and len({tuple(map(len, bitmap)) for bitmap in value}) == 1
+        and all(isinstance(row, str) and row and set(row) <= {"#", "."} for b in value for row in b)
+    )
+
+
+def _nested_tuple(value: Any) -> tuple:
+    return tuple(tuple(item) for item in value)
+
+
 def _pair(value: Any) -> bool:
     return _positive_int(value) or (
         isinstance(value, (list, tuple)) and len(value) == 2 and all(map(_positive_int, value))
@@ -48,6 +75,9 @@ class ArgumentType(NamedTuple):
     none_default: bool = False  # without a declared default, the default is None
     helper: str = ""  # a module-level helper of templates/kinds/_macros.jinja it calls
     convert: Callable[[Any], Any] = lambda value: value  # TOML -> Python
+    # A module-level constant of the generated module that holds the default (a
+    # table too long for the signature); the kind's template defines it.
+    constant: str = ""
 
 
 ARGUMENT_TYPES: dict[str, ArgumentType] = {
@@ -72,6 +102,26 @@ ARGUMENT_TYPES: dict[str, ArgumentType] = {
         normalise='_pair({name}, "{name}")',
         helper="pair",
         convert=lambda value: tuple(value) if isinstance(value, list) else value,
+    ),
+    "connections": ArgumentType(
+        "a table: per output map, the input channels it sees",
+        (),
+        _connections,
+        normalise='_connections({name}, "{name}")',
+        serialise="[list(inputs) for inputs in self.{name}]",
+        helper="connections",
+        convert=_nested_tuple,
+        constant="CONNECTIONS",
+    ),
+    "bitmaps": ArgumentType(
+        'bitmaps of equal size: rows of "#" (+1) and "." (-1)',
+        (),
+        _bitmaps,
+        normalise='_bitmaps({name}, "{name}")',
+        serialise="[list(bitmap) for bitmap in self.{name}]",
+        helper="bitmaps",
+        convert=_nested_tuple,
+        constant="BITMAPS",
     ),
     "float": ArgumentType(
         "a number",
@@ -167,8 +217,12 @@ class Argument(NamedTuple):
         choices = literal(self.choices)
         return template.format(name=self.name, choices=choices)
 
+    @property
+    def shown_default(self) -> str:
+        return self.kind.constant or literal(self.default)
+
     def signature(self) -> str:
-        return self.name if self.required else f"{self.name}={literal(self.default)}"
+        return self.name if self.required else f"{self.name}={self.shown_default}"
 
     def check_lines(self, indent: int) -> list[str]:
         kind = self.kind
@@ -190,7 +244,7 @@ class Argument(NamedTuple):
     def doc_lines(self, indent: int) -> list[str]:
         text = self.doc.strip()
         if not self.required:
-            text += f" Defaults to `{literal(self.default)}`."
+            text += f" Defaults to `{self.shown_default}`."
         return textwrap.wrap(
             f"{self.name}: {text}",
             width=DOC_WIDTH,

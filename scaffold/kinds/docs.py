@@ -23,6 +23,7 @@ def kinds_table(kinds) -> str:
     for kind in kinds:
         name = f"`{kind.name}`" + (" (default)" if kind.name == DEFAULT_KIND else "")
         weights = "its own" if kind.spec.owns_weights else "its sublayers'"
+        weights = weights if kind.spec.has_weights else "none"
         rows.append(f"| {name} | {kind.spec.summary} | {INPUTS[kind.spec.input]} | {weights} |")
     return "\n".join(rows) + "\n"
 

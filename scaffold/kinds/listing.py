@@ -36,6 +36,7 @@ def kinds_json(kinds: list[Kind]) -> str:
             "summary": kind.spec.summary,
             "input": kind.spec.input,
             "owns_weights": kind.spec.owns_weights,
+            "has_weights": kind.spec.has_weights,
             "options": [
                 {
                     "name": option.name,

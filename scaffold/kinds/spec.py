@@ -59,6 +59,7 @@ class KindSpec(NamedTuple):
     input: str  # one of INPUTS
     input_size_argument: str
     owns_weights: bool
+    has_weights: bool  # False for an activation-like kind: nothing to place or create
     limitations: str
     output_width: str | None  # the int option that sets the output's last axis, or "input"
     options: Mapping[str, OptionSpec]
@@ -151,6 +152,7 @@ def load_spec(folder: Path) -> KindSpec:
         "input",
         "input_size_argument",
         "owns_weights",
+        "has_weights",
         "limitations",
         "output_width",
         "options",
@@ -166,6 +168,8 @@ def load_spec(folder: Path) -> KindSpec:
         r.fail((), "input", f"{describe(input_kind)} is not one of: {', '.join(INPUTS)}")
     input_size_argument = r.identifier(data, (), "input_size_argument")
     owns_weights = r.get(data, (), "owns_weights", bool)
+    has_weights = r.get(data, (), "has_weights", bool, required=False)
+    has_weights = True if has_weights is None else has_weights
     limitations = r.text(data, (), "limitations", required=False) or ""
 
     options = _options(r, r.get(data, (), "options", dict, required=False) or {})
@@ -191,6 +195,7 @@ def load_spec(folder: Path) -> KindSpec:
         input=input_kind,
         input_size_argument=input_size_argument,
         owns_weights=owns_weights,
+        has_weights=has_weights,
         limitations=limitations,
         output_width=output_width,
         options=options,
