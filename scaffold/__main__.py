@@ -1,6 +1,6 @@
 """`python -m scaffold` and the `scaffold` console script.
 
-SIGINT and SIGTERM handling is installed before anything else is imported, so
+SIGINT, SIGTERM and SIGHUP handling is installed before anything else is imported, so
 Ctrl-C at any moment after Python itself has started prints one line and exits
 with code 130.
 """
@@ -34,9 +34,10 @@ def main() -> None:
 
         interrupts.install()
         from .cli import main as run
-    except KeyboardInterrupt:
-        _signal.signal(_signal.SIGINT, _signal.SIG_IGN)
-        _signal.signal(_signal.SIGTERM, _signal.SIG_IGN)
+    except KeyboardInterrupt:  # `interrupts` itself may not be imported yet
+        for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+            if hasattr(_signal, name):
+                _signal.signal(getattr(_signal, name), _signal.SIG_IGN)
         sys.stderr.write("scaffold: interrupted\n")
         sys.exit(130)
     try:
