@@ -366,3 +366,12 @@ def test_an_init_nesting_deeper_than_a_tree_walk(tmp_path):
     (package / "__init__.py").write_text("x = " + "[" * 200 + "]" * 200 + "\n")
     line = refused_unchanged(tmp_path, "layer", "Scale", "-o", "pkg")
     assert "nests too deeply" in line
+
+
+def test_a_kind_spec_nesting_deeper_than_the_toml_parser(tmp_path):
+    """tomllib recurses once per nested array: 3,000 used to be a RecursionError."""
+    kind = tmp_path / "deep"
+    kind.mkdir()
+    (kind / "kind.toml").write_text("x = " + "[" * 3000 + "1" + "]" * 3000 + "\n")
+    line = refused_unchanged(tmp_path, "layer", "Gate", "--kind", "./deep")
+    assert "nests arrays or tables too deeply" in line
