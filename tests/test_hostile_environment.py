@@ -11,6 +11,8 @@ the small default."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import socket
 import stat
@@ -29,6 +31,12 @@ from scaffold.errors import ScaffoldError
 from scaffold.plan import Plan
 
 EXAMPLES = int(os.environ.get("SCAFFOLD_FUZZ_EXAMPLES", "40"))
+fuzz = settings(
+    max_examples=EXAMPLES,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 
 
 def refused(result, code=None) -> str:
@@ -120,12 +128,7 @@ def test_a_project_beside_its_case_twin(tmp_path):
     assert "Lenet differs only in case from the existing lenet" in line
 
 
-@settings(
-    max_examples=EXAMPLES,
-    derandomize=True,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture],
-)
+@fuzz
 @given(
     existing=st.lists(
         st.text(alphabet="aAbBsS_.", min_size=1, max_size=4).filter(lambda n: n not in ".."),
@@ -294,12 +297,7 @@ _entry = st.fixed_dictionaries(
 )
 
 
-@settings(
-    max_examples=EXAMPLES,
-    derandomize=True,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture],
-)
+@fuzz
 @given(
     entries=st.lists(_entry, max_size=3),
     directories=st.lists(_text, max_size=2),
@@ -331,9 +329,6 @@ def test_any_journal_touches_nothing_outside_its_directory(
         "directories": [place(d) for d in directories],
         "files": entries,
     }
-    import hashlib
-    import json
-
     text = json.dumps(body, sort_keys=True)
     checksum = hashlib.sha256(text.encode("utf-8")).hexdigest()
     (inside / journal.JOURNAL).write_text(json.dumps({"body": body, "sha256": checksum}))
