@@ -39,7 +39,8 @@ class DirectoryPath(click.Path):
 @click.version_option(__version__, "-V", "--version", prog_name="scaffold")
 def cli() -> None:
     """Generate custom Keras 3 layers, their tests, and a LeNet-5 project;
-    check your own layers against the Keras 3 pitfalls.
+    check your own layers against the Keras 3 pitfalls, and migrate TF
+    2.0-era layers to Keras 3.
 
     Every generated layer follows the Keras 3 rules that TF 2.0-era tutorials
     predate (tracked weights, no `dynamic=True`, composite layers that build
@@ -61,6 +62,7 @@ def cli() -> None:
       scaffold kinds
       scaffold lenet lenet5 --train
       scaffold check my_layers
+      scaffold migrate my_layers.py --write
     """
 
 
@@ -502,6 +504,67 @@ def check(targets, config, arguments, input_shape, output_format):
     click.echo(render(reports))
     if not all(report.passed for report in reports):
         sys.exit(1)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument(
+    "paths", nargs=-1, required=True, metavar="PATH...", type=click.Path(path_type=Path)
+)
+@click.option(
+    "--write",
+    is_flag=True,
+    help="Apply the changes: every file is replaced atomically, and all files or none.",
+)
+@click.option(
+    "--check",
+    "check_only",
+    is_flag=True,
+    help="Write nothing; exit 1 if any file would change (for CI).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+def migrate(paths, write, check_only, output_format):
+    """Rewrite TF 2.0-era custom layers in PATH... into Keras 3 code.
+
+    PATH is a .py file or a directory (walked for *.py; hidden directories,
+    virtual environments, site-packages and __pycache__ are skipped). Only
+    classes that subclass keras.layers.Layer or keras.Model (however they
+    are imported), a keras.layers layer, or such a class of the same module
+    are changed: raw tf.Variable attributes become add_weight (or
+    keras.Variable), dynamic=True is removed, __init__ accepts and forwards
+    **kwargs, get_config is generated or completed, the class is
+    registered, a composite layer gets a build(), sublayers get the layer's
+    dtype policy, Keras 2's positional add_weight gets keywords, and a
+    `training` argument call() requires gets a default. Everything else
+    stays byte for byte. What cannot be fixed safely is
+    reported (file:line), never guessed.
+
+    By default nothing is written: each change is shown as a unified diff,
+    followed by what was fixed and what is left for you. Exit codes: 0 done
+    (with --check: nothing would change); 1 with --check, some file would
+    change, or some file was refused (does not parse, not UTF-8); 2 a usage
+    error. A refused file refuses --write as a whole: nothing is written.
+
+    \b
+    Examples:
+      scaffold migrate my_layers.py
+      scaffold migrate src/ --write
+      scaffold migrate src/ --check
+      scaffold migrate my_layers.py --format json
+    """
+    if write and check_only:
+        raise UsageProblem("--write and --check contradict each other; give one")
+    from .migrate.command import run_migrate
+
+    code = run_migrate(
+        paths, write=write, check_only=check_only, output_format=output_format, say=say
+    )
+    sys.exit(code)
 
 
 def _one_line(message: str) -> str:
