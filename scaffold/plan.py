@@ -69,11 +69,15 @@ def _check_no_symlink(root: Path, path: Path) -> None:
             raise ScaffoldError(f"refusing to write through the symlink {display(current)}")
 
 
+class NotRegularFile(ScaffoldError):
+    """A path that should be a file is a directory, FIFO, socket or device."""
+
+
 def read_regular(path: Path) -> bytes:
     """The bytes of the regular file `path`. Anything else there (a directory,
     a FIFO, whose open would block until a writer came, a socket, a device) is
     refused, checked on the open descriptor so that nothing can be swapped in."""
-    not_regular = ScaffoldError(f"{display(path)} exists and is not a regular file")
+    not_regular = NotRegularFile(f"{display(path)} exists and is not a regular file")
     if not stat.S_ISREG(os.stat(path).st_mode):
         raise not_regular
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))

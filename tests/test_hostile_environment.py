@@ -370,3 +370,22 @@ def test_a_kind_spec_nesting_deeper_than_the_toml_parser(tmp_path):
     (kind / "kind.toml").write_text("x = " + "[" * 3000 + "1" + "]" * 3000 + "\n")
     line = refused_unchanged(tmp_path, "layer", "Gate", "--kind", "./deep")
     assert "nests arrays or tables too deeply" in line
+
+
+def test_migrate_passes_over_a_fifo(tmp_path):
+    """`scaffold migrate DIR` used to block forever opening a FIFO named *.py."""
+    os.mkfifo(tmp_path / "pipe.py")
+    result = run_scaffold("migrate", ".", cwd=tmp_path, timeout=60)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 1
+    assert "pipe.py: refused: is not a regular file" in result.stderr
+
+
+def test_migrate_refuses_nesting_deeper_than_a_tree_walk(tmp_path):
+    (tmp_path / "deep.py").write_text("import keras\nx = " + "[" * 200 + "]" * 200 + "\n")
+    before = state(tmp_path)
+    result = run_scaffold("migrate", ".", "--write", cwd=tmp_path, timeout=60)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 1
+    assert "deep.py: refused: nests too deeply" in result.stderr
+    assert state(tmp_path) == before
