@@ -11,10 +11,12 @@ import sys
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from . import __version__
 from .errors import ScaffoldError, UsageProblem
 from .options import Placement, WeightApi
+from .defaults import PROJECT_KEYS, DefaultsCommand, default_kind, kind_defaults
 from .plan import Plan, Status, display, ensure_directory_target
 
 from .kinds import DEFAULT_KIND
@@ -68,8 +70,10 @@ def cli() -> None:
 
 def run_plan(plan: Plan, dry_run: bool, force: bool) -> None:
     """Show or commit a plan; conflicts refuse the whole run."""
+    from .record import is_bookkeeping
+
     if dry_run:
-        statuses = plan.statuses(force)
+        statuses = [(f, s) for f, s in plan.statuses(force) if not is_bookkeeping(f.path)]
         say(plan.describe(statuses))
         plan.refuse_conflicts(statuses)
         say("dry run: nothing was written")
@@ -81,6 +85,8 @@ def run_plan(plan: Plan, dry_run: bool, force: bool) -> None:
             click.echo(f"scaffold: {note}", err=True)
     report = []
     for planned, status in statuses:
+        if is_bookkeeping(planned.path):
+            continue
         suffix = " (unchanged)" if status is Status.IDENTICAL else ""
         report.append(f"{status.value:>9}  {display(planned.path)}{suffix}")
     try:
@@ -152,9 +158,9 @@ def require_extra(what: str, modules: tuple[str, ...]) -> None:
         )
 
 
-def _peek_kind(args: list[str]) -> str:
+def _peek_kind(args: list[str], default: str) -> str:
     """The value of --kind in raw arguments (the last one wins, as in Click)."""
-    value = DEFAULT_KIND
+    value = default
     for index, arg in enumerate(args):
         if arg == "--":
             break
@@ -165,13 +171,13 @@ def _peek_kind(args: list[str]) -> str:
     return value
 
 
-class LayerCommand(click.Command):
+class LayerCommand(DefaultsCommand):
     """`scaffold layer`, whose kind options come from the kind specs: those of the
     built-in kinds always, and those of a user's kind once --kind names it (so
     `scaffold layer --kind ./my-kind --help` shows them too)."""
 
     def parse_args(self, ctx, args):
-        ctx.meta["scaffold.kind"] = _peek_kind(args)
+        ctx.meta["scaffold.kind"] = _peek_kind(args, default_kind(ctx, DEFAULT_KIND))
         return super().parse_args(ctx, args)
 
     def _kinds(self, ctx):
@@ -190,14 +196,15 @@ class LayerCommand(click.Command):
     def get_params(self, ctx):
         from .kinds.schema import click_option, merge
 
-        params = super().get_params(ctx)
+        params = click.Command.get_params(self, ctx)
         kinds = self._kinds(ctx)
         shared = merge(kind for kind in kinds if kind.builtin)
         # A user's kind declares its own options; where it shares a name with a
         # built-in kind, its declaration decides how the option is read.
         shared.update(merge(kind for kind in kinds if not kind.builtin))
         position = next(i for i, p in enumerate(params) if p.name == "input_dim") + 1
-        return params[:position] + [click_option(o) for o in shared.values()] + params[position:]
+        options = [click_option(o) for o in shared.values()]
+        return self.with_defaults(ctx, params[:position] + options + params[position:])
 
     def format_epilog(self, ctx, formatter):
         kinds = self._kinds(ctx)
@@ -284,13 +291,21 @@ def layer(
       scaffold layer Norm --kind ./kinds/rms-norm
       scaffold layer Scale --dry-run
     """
+    from .answers import record_layer
     from .files import stage
     from .generators.layer import check_module_names, layer_files, resolve_target
+    from .kinds.registry import resolve
     from .names import parse_name
     from .options import LayerOptions
 
     if no_tests and tests_dir is not None:
         raise UsageProblem("--tests-dir and --no-tests contradict each other; give one")
+    kind = resolve(kind)
+    context = click.get_current_context()
+    hyperparameters = kind_defaults(context, kind, hyperparameters)
+    from_config = context.get_parameter_source("weight_api") is ParameterSource.DEFAULT
+    if from_config and not kind.spec.owns_weights:
+        weight_api = None  # a project-wide default, for the kinds it applies to
     options = LayerOptions.create(
         parse_name(name),
         kind=kind,
@@ -306,7 +321,9 @@ def layer(
         ensure_directory_target(tests_dir, "tests directory")
     target = resolve_target(output_dir, tests_dir, with_tests=not no_tests)
     check_module_names(target, options.name.module_name)
-    run_plan(stage(target.root, layer_files(options, target)), dry_run, force)
+    plan = stage(target.root, layer_files(options, target))
+    record_layer(plan, options, target)
+    run_plan(plan, dry_run, force)
 
 
 @cli.command(context_settings=CONTEXT)
@@ -333,7 +350,11 @@ def kinds(paths, output_format):
     say((kinds_json(found) if output_format == "json" else kinds_text(found)).rstrip("\n"))
 
 
-@cli.command(context_settings=CONTEXT)
+class LenetCommand(DefaultsCommand):
+    takes = PROJECT_KEYS
+
+
+@cli.command(cls=LenetCommand, context_settings=CONTEXT)
 @click.argument("directory")
 @click.option("--name", help="Python package name. [default: from DIRECTORY]")
 @click.option(
@@ -384,6 +405,7 @@ def lenet(
       scaffold lenet lenet5 --train --dataset idx --data-dir ../shared/data/mnist
       cd lenet5 && pip install -e '.[test]' && python -m pytest
     """
+    from .answers import record_lenet
     from .files import stage
     from .generators.lenet import lenet_files, lenet_options
 
@@ -410,7 +432,9 @@ def lenet(
         require_extra("--train", ("tensorflow", "sklearn", "matplotlib"))
     options = lenet_options(directory, name, style, placement, weight_api)
     ensure_directory_target(options.directory, "project directory")
-    run_plan(stage(options.directory, lenet_files(options)), dry_run, force)
+    plan = stage(options.directory, lenet_files(options))
+    record_lenet(plan, options)
+    run_plan(plan, dry_run, force)
     if train:
         from .training import train_project
 
@@ -642,6 +666,8 @@ def main(argv: list[str] | None = None) -> None:
         _fail(f"scaffold: error: {_one_line(_os_error(error))}", 1)
     sys.exit(code if isinstance(code, int) else 0)
 
+
+from . import lifecycle_cli  # noqa: E402,F401  (registers update and destroy)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

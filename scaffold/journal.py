@@ -21,6 +21,7 @@ SIGINT/SIGTERM deferred (scaffold.interrupts), polling between steps.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -35,7 +36,8 @@ FORMAT = 1
 
 
 class Change:
-    """One file to write: its new bytes, and its current ones (None: it does not exist)."""
+    """One file to write: its new bytes (None: remove it), and its current ones
+    (None: it does not exist)."""
 
     __slots__ = ("path", "data", "previous")
 
@@ -136,7 +138,7 @@ def create_tree(root: Path, files: list[tuple[Path, bytes]]) -> None:
 class Journal:
     """The journal of one run's changes in existing directories."""
 
-    def __init__(self, root: Path, changes: list[Change]):
+    def __init__(self, root: Path, changes: list[Change], removed: list[Path] = ()):
         self.root = root
         self.path = root / JOURNAL
         self.directories: list[Path] = []  # to create, outermost first
@@ -147,11 +149,13 @@ class Journal:
                 missing.append(directory)
                 directory = directory.parent
             self.directories.extend(reversed(missing))
+        # to remove once empty, innermost first (a removed file's directories)
+        self.removed = sorted(removed, key=lambda d: len(d.parts), reverse=True)
         self.entries = [
             {
                 "path": os.fsdecode(change.path),
                 "tmp": os.fsdecode(change.path.parent / f".scaffold-{index}.tmp"),
-                "new": _digest(change.data),
+                "new": None if change.data is None else _digest(change.data),
                 "previous": None if change.previous is None else change.previous.hex(),
             }
             for index, change in enumerate(changes)
@@ -163,6 +167,7 @@ class Journal:
             "format": FORMAT,
             "pid": os.getpid(),
             "directories": [os.fsdecode(d) for d in self.directories],
+            "removed_directories": [os.fsdecode(d) for d in self.removed],
             "files": self.entries,
         }
         text = json.dumps(body, sort_keys=True)
@@ -186,10 +191,16 @@ class Journal:
                 os.mkdir(directory)
             for entry, change in zip(self.entries, self.changes):
                 interrupts.check()
-                write_file(change.path, change.data, Path(entry["tmp"]))
+                if change.data is None:
+                    os.unlink(change.path)
+                else:
+                    write_file(change.path, change.data, Path(entry["tmp"]))
+            for directory in self.removed:
+                interrupts.check()
+                _remove_empty_directory(directory)
             interrupts.check()
         except BaseException:
-            rollback(self.directories, self.entries)
+            rollback(self.directories, self.entries, self.removed)
             _remove(self.path)
             raise
         # The commit point. Not fsynced: should a power cut undo the removal,
@@ -212,9 +223,27 @@ def _current_digest(path: Path) -> str | None:
         return None
 
 
-def rollback(directories: list[Path], entries: list[dict]) -> tuple[int, int]:
-    """Undo what a run wrote (as listed in its journal); (restored, removed) counts."""
+def _remove_empty_directory(directory: Path) -> None:
+    try:
+        os.rmdir(directory)
+    except FileNotFoundError:
+        pass
+    except OSError as error:
+        if error.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+            raise _about(error, directory) from error
+        # something besides the run's own files is in it: it stays
+
+
+def rollback(
+    directories: list[Path], entries: list[dict], removed_directories: list[Path] = ()
+) -> tuple[int, int]:
+    """Undo what a run wrote or removed (as listed in its journal); (restored,
+    removed) counts. A removed file (its "new" digest is None) is restored when
+    it is still absent, after the directories that held it."""
     restored = removed = 0
+    for directory in reversed(removed_directories):  # outermost first
+        if not os.path.lexists(directory):
+            os.mkdir(directory)
     for entry in reversed(entries):
         path, tmp = Path(entry["path"]), Path(entry["tmp"])
         _remove_quietly(tmp)
@@ -266,23 +295,29 @@ def _inside(body: dict, directory: Path) -> bool:
     names the original's files: rolling those back would change another tree."""
     root = os.path.abspath(directory)
 
-    def below(name) -> bool:
+    def below(name, or_root: bool = False) -> bool:
         if not isinstance(name, str) or not os.path.isabs(name):
             return False
         name = os.path.normpath(name)
-        return name != root and os.path.commonpath([root, name]) == root
+        return (or_root or name != root) and os.path.commonpath([root, name]) == root
 
     try:
         files = [(Path(entry["path"]), Path(entry["tmp"])) for entry in body["files"]]
-        return all(below(d) for d in body["directories"]) and all(
-            below(str(path))
-            and tmp.parent == path.parent
-            and _TMP_NAME.fullmatch(tmp.name)
-            and isinstance(entry["new"], str)
-            and (entry["previous"] is None or _HEX.fullmatch(entry["previous"]))
-            for (path, tmp), entry in zip(files, body["files"])
+        removed = body.get("removed_directories", [])
+        return (
+            all(below(d) for d in body["directories"])
+            and isinstance(removed, list)
+            and all(below(d, or_root=True) for d in removed)
+            and all(
+                below(str(path))
+                and tmp.parent == path.parent
+                and _TMP_NAME.fullmatch(tmp.name)
+                and (entry["new"] is None or isinstance(entry["new"], str))
+                and (entry["previous"] is None or _HEX.fullmatch(entry["previous"]))
+                for (path, tmp), entry in zip(files, body["files"])
+            )
         )
-    except (KeyError, TypeError):
+    except (KeyError, TypeError, AttributeError):
         return False
 
 
@@ -302,7 +337,11 @@ def recover(directories: list[Path], display=str) -> list[str]:
                 f"outside {display(directory)} (copied or moved from elsewhere)"
             )
         elif body is not None:
-            restored, removed = rollback([Path(d) for d in body["directories"]], body["files"])
+            restored, removed = rollback(
+                [Path(d) for d in body["directories"]],
+                body["files"],
+                [Path(d) for d in body.get("removed_directories", [])],
+            )
             notes.append(
                 f"an interrupted run (pid {body['pid']}) in {display(directory)} was rolled "
                 f"back: {restored} file(s) restored, {removed} file(s) or directories removed"

@@ -30,6 +30,7 @@ class Status(str, enum.Enum):
     UPDATE = "update"  # an existing file the generator edits in place (registration)
     OVERWRITE = "overwrite"  # exists, differs, and --force was given
     CONFLICT = "conflict"  # exists and differs, without --force: refuses the run
+    REMOVE = "remove"  # a file the run removes (scaffold destroy, scaffold update)
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class PlannedFile:
     path: Path  # absolute
     data: bytes
     edits_existing: bool = False  # an edit of the user's own file, not a replacement
+    removed: bool = False  # the file is removed (its data is empty)
 
     @property
     def text(self) -> str:
@@ -44,6 +46,18 @@ class PlannedFile:
 
 
 Transform = Callable[[bytes], bytes]
+
+
+def unless_changed(before: bytes, after: bytes, changed: str) -> Transform:
+    """An edit that turns a file holding `before` into `after`, and refuses the
+    run (message `changed`) if, read again under the lock, it holds anything else."""
+
+    def transform(current: bytes) -> bytes:
+        if current != before:
+            raise ScaffoldError(changed)
+        return after
+
+    return transform
 
 
 def display(path: Path) -> str:
@@ -165,6 +179,8 @@ class Plan:
         self.new_tree = not os.path.lexists(self.root)
         self._generated: dict[Path, bytes] = {}
         self._edits: dict[Path, list[Transform]] = {}  # of files on disk, applied when read
+        self._removed: list[Path] = []  # files to remove
+        self._removed_directories: list[Path] = []  # to remove when the run leaves them empty
         self.notes: list[str] = []  # what recovering an interrupted run did
 
     def add(self, path: Path, text: str | bytes) -> None:
@@ -183,9 +199,25 @@ class Plan:
         else:
             self._edits.setdefault(path, []).append(transform)
 
+    def remove(self, path: Path) -> None:
+        """Stage the removal of a file (nothing happens if it is already gone)."""
+        path = Path(os.path.abspath(path))
+        if path in self._generated or path in self._edits or path in self._removed:
+            raise ScaffoldError(f"{display(path)} would be both written and removed")
+        self._removed.append(path)
+
+    def remove_directory(self, directory: Path) -> None:
+        """Stage the removal of a directory, done only if the run leaves it empty."""
+        self._removed_directories.append(Path(os.path.abspath(directory)))
+
     @property
     def paths(self) -> list[Path]:
-        return [*self._generated, *self._edits]
+        return [*self._generated, *self._edits, *self._removed]
+
+    @property
+    def generated(self) -> list[PlannedFile]:
+        """The files this plan generates whole (not edits of the user's files)."""
+        return [PlannedFile(path, data) for path, data in self._generated.items()]
 
     def _read(self, path: Path) -> bytes | None:
         """The file's bytes, None if it does not exist; refuses what is not a file."""
@@ -226,6 +258,10 @@ class Plan:
         result = []
         for path in self.paths:
             current = self._read(path)
+            if path in self._removed:
+                if current is not None:
+                    result.append((PlannedFile(path, b"", removed=True), Status.REMOVE, current))
+                continue
             if path in self._generated:
                 planned = PlannedFile(path, self._generated[path])
             else:
@@ -263,7 +299,7 @@ class Plan:
             chunks.append(f"{status.value:>9}  {display(planned.path)}")
             if status is Status.CREATE:
                 chunks.append(_indent(planned.text))
-            elif status is not Status.IDENTICAL:
+            elif status not in (Status.IDENTICAL, Status.REMOVE):
                 current = planned.path.read_bytes().decode("utf-8", "replace")
                 diff = difflib.unified_diff(
                     current.splitlines(keepends=True),
@@ -279,7 +315,7 @@ class Plan:
         Every run locks these before it reads or writes, so a journal or an
         unfinished tree found in any of them belongs to a run that died."""
         found = {self.root}
-        for path in self.paths:
+        for path in [*self.paths, *self._removed_directories]:
             directory = path.parent
             while directory != self.root and self.root in directory.parents:
                 found.add(directory)
@@ -306,16 +342,19 @@ class Plan:
                 statuses = [(planned, status) for planned, status, _ in snapshot]
                 self.refuse_conflicts(statuses)
                 changes = [
-                    journal.Change(planned.path, planned.data, previous)
+                    journal.Change(
+                        planned.path, None if planned.removed else planned.data, previous
+                    )
                     for planned, status, previous in snapshot
                     if status is not Status.IDENTICAL
                 ]
+                removed = [d for d in self._removed_directories if d.is_dir()]
                 if self.new_tree:
                     current = self.root
                     journal.create_tree(self.root, [(c.path, c.data) for c in changes])
-                elif changes:
-                    current = changes[0].path
-                    journal.Journal(self.root, changes).apply()
+                elif changes or removed:
+                    current = changes[0].path if changes else removed[0]
+                    journal.Journal(self.root, changes, removed).apply()
         except OSError as error:
             where = f" {display(Path(error.filename))}" if error.filename else ""
             raise ScaffoldError(

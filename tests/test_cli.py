@@ -21,7 +21,8 @@ def test_layer_writes_the_module_and_its_test_beside_it(cli, tmp_path):
 
 def test_no_tests_and_tests_dir(cli, tmp_path):
     assert cli("layer", "Scale", "--no-tests").exit_code == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["scale.py"]
+    # the module, and the record of how it was generated
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".scaffold", ".scaffold.toml", "scale.py"]
     assert cli("layer", "Shift", "--tests-dir", "checks").exit_code == 0
     assert (tmp_path / "checks" / "test_shift.py").is_file()
 
@@ -31,7 +32,7 @@ def test_identical_rerun_is_reported_and_changes_nothing(cli, tmp_path):
     before = {p: p.stat().st_mtime_ns for p in tmp_path.iterdir()}
     result = cli("layer", "Scale")
     assert result.exit_code == 0
-    assert result.stdout.count("identical") == 2
+    assert result.stdout.count("identical") == 3  # module, test, record
     assert {p: p.stat().st_mtime_ns for p in tmp_path.iterdir()} == before
 
 

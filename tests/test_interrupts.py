@@ -42,7 +42,8 @@ def stop(process, how: str) -> None:
 
 
 def hidden_leftovers(root: Path) -> list[str]:
-    return [str(p.relative_to(root)) for p in root.rglob(".scaffold*")]
+    """scaffold's temporary files; its records (.scaffold.toml, .scaffold/) are not."""
+    return [str(p.relative_to(root)) for p in root.rglob(".scaffold*") if temporary(p.name)]
 
 
 def check_the_stopped_run(process, how: str, outcomes: dict) -> None:
@@ -66,11 +67,17 @@ def check_the_stopped_run(process, how: str, outcomes: dict) -> None:
         assert err.strip() == "scaffold: interrupted" or "rolled back" in err, err
 
 
+RECORDS = (".scaffold", ".scaffold.toml")  # a generation's record: part of the tree
+
+
+def temporary(part: str) -> bool:
+    """scaffold's journal, unfinished trees and temporary files."""
+    return part.startswith(".scaffold") and part not in RECORDS
+
+
 def visible(state: dict) -> dict:
     """The state without scaffold's hidden journal and unfinished trees."""
-    return {
-        k: v for k, v in state.items() if not any(p.startswith(".scaffold") for p in Path(k).parts)
-    }
+    return {k: v for k, v in state.items() if not any(temporary(p) for p in Path(k).parts)}
 
 
 def loop(tmp_path, setup, args, iterations, new_tree: bool, next_args=None) -> dict:
@@ -159,3 +166,41 @@ def test_interrupted_layer_into_a_package_leaves_no_partial_edit(tmp_path):
     next_args = ["layer", "Other", "-o", "pkg"]
     outcomes = loop(tmp_path, setup, args, LOOPS or 24, new_tree=False, next_args=next_args)
     print("scaffold layer into a package, outcomes by exit code:", outcomes)
+
+
+def _package_with_a_layer(work, kind_version: int = 1):
+    """A package holding a generated layer of the user's kind `stamp`, the kind at
+    `kind_version` (version 2 changes a method the user did not edit)."""
+    from test_lifecycle import CALL, EDITED_CALL, replace, stamp_kind
+
+    (work / "pkg").mkdir()
+    (work / "pkg" / "__init__.py").write_bytes(b'"""User package."""\r\n\r\nVERSION = 1\r\n')
+    stamp_kind(work / "kinds" / "stamp", 1)
+    result = run_scaffold("layer", "Stamp", "--kind", "./kinds/stamp", "-o", "pkg", cwd=work)
+    assert result.returncode == 0, result.stderr
+    replace(work / "pkg" / "stamp.py", CALL, EDITED_CALL)
+    stamp_kind(work / "kinds" / "stamp", kind_version)
+
+
+def test_interrupted_update_leaves_the_files_as_before_or_updated(tmp_path):
+    outcomes = loop(
+        tmp_path,
+        lambda work: _package_with_a_layer(work, kind_version=2),
+        ["update", "pkg"],
+        LOOPS or 10,  # two of each stop
+        new_tree=False,
+        next_args=["layer", "Other", "-o", "pkg"],
+    )
+    print("scaffold update, outcomes by exit code:", outcomes)
+
+
+def test_interrupted_destroy_leaves_the_layer_or_nothing(tmp_path):
+    outcomes = loop(
+        tmp_path,
+        _package_with_a_layer,
+        ["destroy", "Stamp", "-o", "pkg", "--force"],
+        LOOPS or 10,  # two of each stop
+        new_tree=False,
+        next_args=["layer", "Other", "-o", "pkg"],
+    )
+    print("scaffold destroy, outcomes by exit code:", outcomes)

@@ -275,8 +275,8 @@ def test_kinds_named_in_pyproject_are_found_from_below_the_project(cli, tmp_path
     "table, message",
     [
         (
-            'kind = "layer-kinds"\n',
-            "[tool.scaffold] kind: unknown key; [tool.scaffold] takes: kinds",
+            'kind-folders = "layer-kinds"\n',
+            "[tool.scaffold] kind-folders: unknown key; [tool.scaffold] takes kinds and",
         ),
         ("kinds = 3\n", "[tool.scaffold] kinds: expected a directory of kind folders"),
         ('kinds = "missing"\n', "[tool.scaffold] kinds: "),

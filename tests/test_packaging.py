@@ -32,7 +32,7 @@ def test_the_wheel_ships_every_template(tmp_path):
         if line.startswith("Requires-Dist:")
     ]
     always = sorted(r.split(">")[0].split(";")[0].strip() for r in requires if "extra ==" not in r)
-    assert always == ["black", "click", "jinja2", "tomli"]
+    assert always == ["black", "click", "jinja2", "libcst", "merge3", "tomli", "tomli-w"]
     extra = [
         r.split(">")[0].split(";")[0]
         for r in requires

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..errors import ScaffoldError
-from ..plan import Plan
+from ..plan import Plan, unless_changed
 from .discover import python_files
 from .driver import migrate_file, relative
 from .report import FileResult, render_findings, render_json, summary
@@ -58,16 +58,11 @@ def _replace(result: FileResult):
     """The edit of one file: its migrated bytes, provided the file is still
     what was migrated (the Plan reads it again under its lock)."""
     before, after = result.original.encode("utf-8"), result.migrated.encode("utf-8")
-
-    def transform(current: bytes) -> bytes:
-        if current != before:
-            raise ScaffoldError(
-                f"{result.path} changed while it was being migrated; nothing was written: "
-                "run scaffold migrate again"
-            )
-        return after
-
-    return transform
+    changed = (
+        f"{result.path} changed while it was being migrated; nothing was written: "
+        "run scaffold migrate again"
+    )
+    return unless_changed(before, after, changed)
 
 
 def _render_text(results, *, write: bool, check_only: bool, written: bool) -> str:
