@@ -445,89 +445,131 @@ def lenet(
         sys.exit(train_project(options.directory, options.package, arguments))
 
 
-def _parse_arguments(pairs: tuple[str, ...]) -> dict:
-    import json
-
-    arguments = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key.isidentifier():
-            raise UsageProblem(f"--arg {pair!r} is not KEY=VALUE with KEY a Python name")
-        try:
-            arguments[key] = json.loads(value)
-        except ValueError:
-            arguments[key] = value  # a bare string, such as --arg activation=relu
-    return arguments
-
-
-def _parse_shape(text: str | None):
-    if text is None:
-        return None
-    try:
-        shape = tuple(int(part) for part in text.split(","))
-    except ValueError:
-        shape = ()
-    if len(shape) < 2 or any(n < 1 for n in shape):
-        raise UsageProblem(
-            f"--input-shape {text!r} must be positive integers BATCH,...,FEATURES, e.g. 4,8,8,3"
-        )
-    return shape
+def pairs_option(flag: str, dest: str, help_text: str):
+    """A repeatable KEY=VALUE option (values are parsed by scaffold.checker.request)."""
+    return click.option(flag, dest, multiple=True, metavar="KEY=VALUE", help=help_text)
 
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("targets", nargs=-1, required=True, metavar="TARGET...")
-@click.option(
-    "--config",
-    type=click.Path(path_type=Path),
-    help="JSON or TOML file: per class name, " "'args' (constructor arguments) and 'input_shape'.",
-)
-@click.option(
+@pairs_option(
     "--arg",
     "arguments",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="Constructor argument (VALUE as JSON, else a string); repeatable.",
+    "Constructor argument: a Python literal (8, 0.5, 'same', (3, 3), None), JSON "
+    "(true, null), a layer (Dense(8), or a Keras layer config), or a bare string; repeatable.",
 )
 @click.option(
     "--input-shape",
+    "input_shapes",
+    multiple=True,
     metavar="B,...,C",
-    help="Input shape with batch, e.g. 4,8,8,3. " "[default: tries 4,16 then 4,8,8,16]",
+    help="Input shape with batch, e.g. 4,8,8,3; repeat it for a layer of several inputs. "
+    "[default: tries features 4,16, sequences 4,8,16, images 4,8,8,16]",
+)
+@click.option("--input-dtype", metavar="DTYPE", help="Input dtype, e.g. int32 for token ids.")
+@click.option(
+    "--input-range",
+    metavar="LOW,HIGH",
+    help="Range of input values (integers: LOW included, HIGH excluded), e.g. 0,1000.",
+)
+@pairs_option(
+    "--call-arg",
+    "call_arguments",
+    "Keyword argument of every call, e.g. training=true; mask=true gives an all-True "
+    "mask over the input's steps; repeatable.",
+)
+@click.option(
+    "--config",
+    type=click.Path(path_type=Path),
+    help="JSON or TOML file: per class name, args, input_shape, input_dtype, input_range, "
+    "call_args, inputs_as ('list' or 'args').",
+)
+@click.option(
+    "--backend",
+    type=click.Choice(["tensorflow", "jax", "torch"]),
+    help="Keras backend to check on. [default: $KERAS_BACKEND, else tensorflow]",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=300,
+    show_default=True,
+    help="Seconds allowed for importing each target and for checking each layer.",
 )
 @format_option
-def check(targets, config, arguments, input_shape, output_format):
-    """Check custom Keras layers against the Keras 3 pitfalls, by running them.
+def check(
+    targets,
+    arguments,
+    input_shapes,
+    input_dtype,
+    input_range,
+    call_arguments,
+    config,
+    backend,
+    timeout,
+    output_format,
+):
+    """Check custom Keras layers against the Keras 3 contract, by running them.
 
-    TARGET is module:ClassName, a module (every Layer subclass it defines) or a
-    .py file. For each layer: a raw tf.Variable Keras does not track, a
-    `dynamic` argument, registration, a complete get_config, a composite
-    layer without build(), sublayers that ignore the dtype policy, weights
-    made in __init__ without marking the layer built, trainable weights no
-    gradient reaches, compute_output_shape against the real output, and a
-    .keras save/load that changes outputs. Exit code 0 only when every
-    applicable check passes.
+    TARGET is module:ClassName, a module (every Layer subclass it defines), a
+    .py file or file.py:ClassName. Each layer is constructed, called, trained
+    for a few steps, saved and reloaded, in one child process for the run (a
+    module that hangs, exits or crashes is stopped and reported). Checks:
+    no-dynamic, init-kwargs, registered, config, built-after-init,
+    tracked-variables, composite-build, dtype-policy, mixed-precision,
+    output-shape, gradients, training-step, keras-round-trip.
+
+    Constructor arguments the layer requires and --arg does not give are
+    inferred from their names (units, kernel_size, rate, ...), and the report
+    says which.
+
+    \b
+    Exit codes:
+      0  every applicable check passed
+      1  a layer failed a check
+      2  usage error (bad option, no such module or class)
+      3  nothing failed, but some layer or check could not be run
 
     \b
     Examples:
       scaffold check my_layers
-      scaffold check my_layers:Attention --arg units=64 --input-shape 2,10,32
-      scaffold check src/pkg/layers/conv.py --format json
+      scaffold check my_layers.py:Attention --arg num_heads=4 --input-shape 2,10,32
+      scaffold check layers.py:TokenEmbedding --input-dtype int32 --input-range 0,1000
+      scaffold check layers.py:CrossAttention --input-shape 2,10,32 --input-shape 2,7,32
+      scaffold check layers.py:WeightNorm --arg 'layer=Dense(8)' --backend jax
+      scaffold check src/pkg/layers --format json
     """
-    arguments = _parse_arguments(arguments)
-    shape = _parse_shape(input_shape)
-    require_extra("scaffold check", ("tensorflow",))
-    if config is not None and not config.is_file():
-        raise UsageProblem(f"--config {config}: no such file")
-    from . import checks
+    import os
 
-    settings = checks.load_config(config)
-    specs = [
-        spec for target in targets for spec in checks.specs_for(target, settings, arguments, shape)
-    ]
-    reports = [checks.check_layer(spec) for spec in specs]
-    render = checks.render_json if output_format == "json" else checks.render_text
-    click.echo(render(reports))
-    if not all(report.passed for report in reports):
-        sys.exit(1)
+    require_extra("scaffold check", ("keras",))
+
+    from .checker import request as requests
+
+    request = requests.Request(
+        targets=requests.check_targets(targets),
+        arguments=requests.parse_pairs(arguments, "--arg"),
+        input_shapes=[requests.parse_shape(text) for text in input_shapes],
+        input_dtype=requests.check_dtype(input_dtype),
+        input_range=requests.parse_range(input_range),
+        call_arguments=requests.parse_pairs(call_arguments, "--call-arg"),
+        config=requests.load_config(config),
+        backend=requests.resolve_backend(backend),
+        timeout=timeout,
+        cwd=os.getcwd(),
+    )
+    from .checker import report, runner
+
+    outcome = runner.run(request)
+    code = report.exit_code(outcome)
+    if output_format == "json":
+        click.echo(report.render_json(outcome))
+    elif outcome.error and not outcome.layers:
+        click.echo(report.summary(outcome))
+    else:
+        click.echo(report.render_text(outcome))
+    if outcome.error:
+        click.echo(f"scaffold: error: {_one_line(outcome.error)}", err=True)
+    sys.exit(code)
 
 
 @cli.command(context_settings=CONTEXT)

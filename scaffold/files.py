@@ -1,10 +1,11 @@
 """What a generator returns, and the one pass that turns it into a Plan.
 
 A generator decides which files to write and which edits to make, as plain
-data: `Render` (a file from a template and its context) and `Register` (a
-layer added to an existing package's `__init__.py`). `stage` then renders
-everything, in memory, into a Plan that is shown (--dry-run) or committed all
-at once; nothing is decided while rendering, nothing is written while deciding.
+data: `Render` (a file from a template and its context), `Text` (a file copied
+as it is) and `Register` (a layer added to an existing package's
+`__init__.py`). `stage` then renders everything, in memory, into a Plan that is
+shown (--dry-run) or committed all at once; nothing is decided while
+rendering, nothing is written while deciding.
 """
 
 from __future__ import annotations
@@ -34,7 +35,15 @@ class Register(NamedTuple):
     class_name: str
 
 
-Item = Union[Render, Register]
+class Text(NamedTuple):
+    """A file written as given. Items of one run may repeat it (every layer's
+    test needs the contract module beside it): the first is kept."""
+
+    path: Path
+    text: str
+
+
+Item = Union[Render, Register, Text]
 
 
 def stage(root: Path, items: Iterable[Item]) -> Plan:
@@ -53,6 +62,9 @@ def stage(root: Path, items: Iterable[Item]) -> Plan:
                 origin=item.origin,
             )
             plan.add(item.path, text)
+        elif isinstance(item, Text):
+            if not plan.has(item.path):
+                plan.add(item.path, item.text)
         else:
             from .initedit import add_registration  # only needed for packages
 

@@ -19,7 +19,15 @@ from .errors import UsageProblem
 
 # Names a generated class or module must not take: they would shadow something
 # the generated code (or its user) relies on.
-RESERVED = frozenset(dir(builtins)) | {"Layer", "keras", "tensorflow", "tf", "np", "ops"}
+RESERVED = frozenset(dir(builtins)) | {
+    "Layer",
+    "keras",
+    "tensorflow",
+    "tf",
+    "np",
+    "ops",
+    "keras_contract",  # the contract module copied beside generated tests
+}
 
 MAX_LENGTH = 64
 

@@ -189,6 +189,9 @@ class Plan:
             raise ScaffoldError(f"{display(path)} would be generated twice")
         self._generated[path] = text.encode("utf-8") if isinstance(text, str) else text
 
+    def has(self, path: Path) -> bool:
+        return Path(os.path.abspath(path)) in self._generated
+
     def edit(self, path: Path, transform: Transform) -> None:
         """Stage an edit of a file the user owns (or of one this plan stages):
         `transform` maps its current bytes (b"" if absent) to the new bytes. An

@@ -70,7 +70,7 @@ def environment(search: Path | None = None):
         autoescape=False,
     )
     env.filters["py"] = literal
-    env.filters["py_exploded"] = lambda value: "\n".join(exploded_dict(value))
+    env.filters["py_exploded"] = lambda value, indent=0: "\n".join(exploded_dict(value, indent))
     env.filters["doc"] = docstring_text
     env.filters["json"] = json.dumps
     return env

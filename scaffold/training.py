@@ -49,6 +49,7 @@ def train_project(directory: Path, package: str, arguments: list[str]) -> int:
     env = dict(os.environ)
     source = str(directory / "src")
     env["PYTHONPATH"] = source + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env["KERAS_BACKEND"] = "tensorflow"  # the training uses tf.data and tf.distribute
     module = f"{package}.training"
     click.echo(f"training: python -m {module} {' '.join(arguments)} (in {directory})")
     read_end, write_end = os.pipe()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import subprocess
 import sys
@@ -74,3 +75,13 @@ def run_pytest(*args, cwd: Path, env: dict | None = None, timeout: float = 1500,
         timeout=timeout,
         env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", **(env or {})},
     )
+
+
+def contract_check_names() -> list[str]:
+    """The checks of scaffold/contract.py, in order, read without importing Keras."""
+    tree = ast.parse((REPO / "scaffold" / "contract.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        target = getattr(node, "target", None) or (getattr(node, "targets", None) or [None])[0]
+        if isinstance(target, ast.Name) and target.id == "CHECKS":
+            return [key.value for key in node.value.keys]
+    raise AssertionError("scaffold/contract.py defines no CHECKS")

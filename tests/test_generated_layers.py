@@ -1,8 +1,9 @@
 """Generate-and-test: every supported layer variant is generated with the real
-CLI, then all the generated tests run in one pytest process (one TensorFlow
-import for the lot) and each variant's results are checked here. The variants
-include the README's worked example of a user kind, and a kind folder added to
-a copy of the built-in kinds (adding a kind is adding a folder, nothing else)."""
+CLI, then all the generated tests run in one pytest process per Keras backend
+(TensorFlow and JAX: one import each for the lot) and each variant's results
+are checked here. The variants include the README's worked example of a user
+kind, and a kind folder added to a copy of the built-in kinds (adding a kind is
+adding a folder, nothing else)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ import xml.etree.ElementTree as ElementTree
 
 import pytest
 
-from helpers import REPO, run_pytest, run_scaffold
+from helpers import REPO, contract_check_names, run_pytest, run_scaffold
+from scaffold.kinds.registry import resolve
 from scaffold.kinds.schema import ACTIVATIONS
 from variants import EXAMPLE_KIND, layer_variants, sampled_layer_variants, user_kind_variants
 
@@ -23,7 +25,20 @@ pytestmark = pytest.mark.tensorflow
 VARIANTS = layer_variants() + sampled_layer_variants() + user_kind_variants(REPO / EXAMPLE_KIND)
 ADDED_KIND = "rms-norm"  # copied into a copy of templates/kinds/ as a built-in kind
 ADDED_VARIANT = ("added_rms_norm", ["--kind", ADDED_KIND, "--epsilon", "0.01"])
-TESTS_PER_LAYER = 8  # the test functions of templates/layer/test_layer.py.jinja
+BACKENDS = ["tensorflow", "jax"]
+
+
+def expected_skips(args: list[str]) -> set[str]:
+    """The checks that cannot apply to a variant: no weights in __init__ (build
+    placement), no sublayers (a kind that owns its weights)."""
+    option = dict(zip(args, args[1:]))
+    skips = set()
+    if option.get("--weights-in", "build") == "build":
+        skips.add("built-after-init")
+    kind = option.get("--kind", "blank")
+    if resolve(str(REPO / EXAMPLE_KIND) if kind == ADDED_KIND else kind).spec.owns_weights:
+        skips |= {"composite-build", "dtype-policy"}
+    return skips
 
 
 def junit_outcomes(junit) -> dict[str, dict[str, str]]:
@@ -61,21 +76,41 @@ def generated_dir(tmp_path_factory, templates_with_added_kind):
     return root
 
 
-@pytest.fixture(scope="module")
-def generated(generated_dir):
+@pytest.fixture(scope="module", params=BACKENDS)
+def generated(generated_dir, request):
     root = generated_dir
-    junit = root.parent / "generated_layers.xml"
-    result = run_pytest(f"--junitxml={junit}", root, cwd=root)
+    junit = root.parent / f"generated_layers_{request.param}.xml"
+    result = run_pytest(f"--junitxml={junit}", root, cwd=root, env={"KERAS_BACKEND": request.param})
     assert junit.exists(), result.stdout[-3000:] + result.stderr[-3000:]
     return junit_outcomes(junit)
 
 
-@pytest.mark.parametrize("name", [n for n, _ in VARIANTS] + [ADDED_VARIANT[0]])
-def test_generated_layer_passes_its_generated_tests(generated, name):
+@pytest.mark.parametrize(
+    "name, args", VARIANTS + [ADDED_VARIANT], ids=[n for n, _ in VARIANTS] + [ADDED_VARIANT[0]]
+)
+def test_generated_layer_passes_its_generated_tests(generated, name, args):
     outcomes = generated.get(f"test_{name}", {})
-    assert len(outcomes) == TESTS_PER_LAYER, f"ran {sorted(outcomes)}"
-    failed = {test: text for test, text in outcomes.items() if text != "passed"}
-    assert failed == {}
+    expected = {f"test_keras_contract[{check}]" for check in contract_check_names()}
+    assert set(outcomes) == expected
+    problems = {
+        test: text
+        for test, text in outcomes.items()
+        if text != "passed" and not text.startswith("skipped")
+    }
+    assert problems == {}
+    skipped = {
+        test[len("test_keras_contract[") : -1] for test, t in outcomes.items() if t != "passed"
+    }
+    assert skipped == expected_skips(args)
+
+
+def test_the_generated_contract_is_scaffolds_own(generated_dir):
+    """keras_contract.py beside the generated tests is scaffold/contract.py, byte for
+    byte, under one header line: the two cannot drift apart."""
+    copy = (generated_dir / "keras_contract.py").read_text(encoding="utf-8")
+    header, _, body = copy.partition("\n")
+    assert header.startswith("# ") and "scaffold/contract.py" in header
+    assert body == (REPO / "scaffold" / "contract.py").read_text(encoding="utf-8")
 
 
 def test_an_added_kind_folder_is_a_kind_of_the_cli(templates_with_added_kind, generated_dir):

@@ -39,6 +39,14 @@ def junit_counts(junit) -> dict[str, dict[str, int]]:
     return counts
 
 
+def project_path(root, names: list[str]) -> str:
+    """PYTHONPATH for several projects in one pytest process: their sources, and one
+    tests directory for keras_contract.py (every project holds the same copy)."""
+    paths = [root / f"{name}-project" / "src" for name in names]
+    paths.append(root / f"{names[0]}-project" / "tests")
+    return os.pathsep.join(map(str, paths))
+
+
 # Tests that do not depend on how the layers are written (placement, weight
 # API) run in one project per style; the layer-dependent ones run in all.
 LAYER_DEPENDENT = ("test_model.py", "test_trained_model.py")
@@ -68,9 +76,7 @@ def generated(tmp_path_factory):
     junit = root / "junit.xml"
     env = {
         **os.environ,
-        "PYTHONPATH": os.pathsep.join(
-            str(root / f"{name}-project" / "src") for name, _ in VARIANTS
-        ),
+        "PYTHONPATH": project_path(root, [name for name, _ in VARIANTS]),
         "TF_CPP_MIN_LOG_LEVEL": "2",
     }
     result = run_pytest(
@@ -386,6 +392,29 @@ def test_every_project_layer_passes_scaffold_check(generated, tmp_path):
         assert result.returncode == 0
         checked += len(report["layers"])
     assert checked == 24
+
+
+def test_project_layer_tests_pass_on_jax(generated):
+    """The layers use keras.ops only: their tests pass on JAX too (training stays
+    TensorFlow). One project per weight placement and weight API."""
+    root, _, _ = generated
+    names = [name for name, _ in VARIANTS if name.startswith("lenet_custom_")]
+    layer_tests = [
+        root / f"{name}-project" / "tests" / f"test_{module}.py"
+        for name in names
+        for module in ("convolution", "subsampling", "fully_connected")
+    ]
+    result = run_pytest(
+        "--import-mode=importlib",
+        f"--rootdir={root}",
+        *layer_tests,
+        cwd=root,
+        env={"KERAS_BACKEND": "jax", "PYTHONPATH": project_path(root, names)},
+        timeout=2400,
+    )
+    assert result.returncode == 0, result.stdout[-5000:]
+    summary = result.stdout.strip().splitlines()[-1]
+    assert "failed" not in summary and "error" not in summary, summary
 
 
 def test_distributed_training_in_a_generated_project(generated):

@@ -43,6 +43,7 @@ EXPECTED_FILES = {
     "src/lenet5/layers/subsampling.py",
     "src/lenet5/layers/fully_connected.py",
     "tests/conftest.py",
+    "tests/keras_contract.py",
     "tests/test_convolution.py",
     "tests/test_subsampling.py",
     "tests/test_fully_connected.py",
@@ -99,15 +100,19 @@ def test_the_templates_are_written_as_black_would_write_them(tmp_path, style, pl
     """Rendered without black, every Python file of the project (the tree of
     templates/lenet and the layers' kind templates) is already black's output,
     and no line outgrows black's width: the generator need not run black."""
-    from scaffold.files import Render
+    from scaffold.files import Render, Text
     from scaffold.generators.lenet import lenet_files, lenet_options
     from scaffold.pysource import LINE_LENGTH
     from scaffold.render import render_text
 
     options = lenet_options(tmp_path / "lenet5", None, style, placement, api)
-    items = [i for i in lenet_files(options) if isinstance(i, Render) and i.path.suffix == ".py"]
+    written = [i for i in lenet_files(options) if isinstance(i, (Render, Text))]
+    items = {i.path: i for i in written if i.path.suffix == ".py"}.values()  # one contract copy
     assert len(items) == len([f for f in EXPECTED_FILES if f.endswith(".py")])
     for item in items:
+        if isinstance(item, Text):  # copied as it is: black never runs on it
+            assert black.format_str(item.text, mode=black.Mode()) == item.text, item.path
+            continue
         text = render_text(item.template, dict(item.context), item.search)
         assert black.format_str(text, mode=black.Mode()) == text, item.path
         long = [line for line in text.splitlines() if len(line) > LINE_LENGTH]
@@ -167,7 +172,7 @@ def test_project_layers_are_exactly_what_scaffold_layer_renders(cli, project):
         project / "src/lenet5/layers",
     )
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.count("identical") == 3  # module, test, registration
+    assert result.stdout.count("identical") == 4  # module, test, contract, registration
     # nothing changes but a record of this generation in the layers' package
     assert without_records(tree_snapshot(project)) == without_records(before)
 

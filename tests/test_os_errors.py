@@ -43,7 +43,7 @@ def test_standard_output_on_a_full_device(tmp_path, args, written):
     line = one_line(result.stderr)
     assert "No space left on device" in line
     assert ("the files were written" in line) == written
-    generated = [".scaffold", ".scaffold.toml", "gate.py", "test_gate.py"]
+    generated = [".scaffold", ".scaffold.toml", "gate.py", "keras_contract.py", "test_gate.py"]
     assert sorted(os.listdir(tmp_path)) == (generated if written else [])
 
 

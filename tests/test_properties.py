@@ -81,19 +81,21 @@ def test_every_combination_renders_clean_code_or_writes_nothing(values, dynamic)
         if code == 0:
             files = [f for f in files if not f.name.startswith(".scaffold")]
             files = [f for f in files if f.parent.name != ".scaffold"]
-            assert [f.name for f in files] == ["probe.py", "test_probe.py"]
+            # the layer, its test, and the contract module the test imports
+            assert [f.name for f in files] == ["keras_contract.py", "probe.py", "test_probe.py"]
+            module = Path(tmp) / "probe.py"
             for path in files:
                 source = path.read_text()
                 tree = ast.parse(source)
                 assert black.format_str(source, mode=black.Mode()) == source
             if values["description"] is not None:
-                module_doc = ast.get_docstring(ast.parse(files[0].read_text()))
+                module_doc = ast.get_docstring(ast.parse(module.read_text()))
                 # the docstring wraps long text between words: compare the words
                 words = " ".join(values["description"].strip().rstrip(".").split(" "))
                 assert " ".join(words.split()) in " ".join(module_doc.split())
                 # the description is inert: the module holds exactly its docstring,
                 # its imports, the kind's helpers and one class
-                body = ast.parse(files[0].read_text()).body
+                body = ast.parse(module.read_text()).body
                 kinds = [type(node).__name__ for node in body]
                 assert kinds[0] == "Expr" and kinds[-1] == "ClassDef"
                 assert set(kinds[1:-1]) <= {"Import", "ImportFrom", "FunctionDef"}

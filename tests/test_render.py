@@ -73,7 +73,17 @@ def test_variant_renders_black_exact_keras3_code(name, args):
     for section in ("Args:", "Input shape:", "Output shape:"):
         assert section in docstring
     assert ("run_eagerly=True" in docstring) == ("--dynamic" in args)
-    assert ("RUN_EAGERLY = True" in test) == ("--dynamic" in args)
+    assert ("run_eagerly=True" in test) == ("--dynamic" in args)
+    # The test spells out constructor arguments the layer takes, every required one.
+    spec = next(
+        n.value
+        for n in ast.parse(test).body
+        if isinstance(n, ast.Assign) and ast.unparse(n.targets[0]) == "SPEC"
+    )
+    given = ast.literal_eval(next(k.value for k in spec.keywords if k.arg == "init_kwargs"))
+    taken = [a.arg for a in init.args.args[1:]]
+    required = taken[: len(taken) - len(init.args.defaults)]
+    assert set(required) <= set(given) <= set(taken)
 
 
 @pytest.mark.parametrize("name, args", VARIANTS, ids=[n for n, _ in VARIANTS])

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageProblem
-from ..files import Item, Register, Render
+from ..files import Item, Register, Render, Text
 from ..kinds.arguments import ARGUMENT_TYPES, constructor
 from ..kinds.expressions import expectations
 from ..names import check_top_level_module
@@ -25,6 +25,11 @@ from ..plan import display
 from ..render import docstring_text, templates_dir
 
 TEST_TEMPLATE = "layer/test_layer.py.jinja"
+
+# The contract every generated test runs, copied beside the tests so that a
+# generated project needs no scaffold to run them.
+CONTRACT_MODULE = "keras_contract.py"
+CONTRACT_HEADER = "# Copied by scaffold from scaffold/contract.py; regenerate rather than edit.\n"
 
 PLACEMENT_DOC = {
     Placement.BUILD: (
@@ -162,6 +167,12 @@ def test_expectations(options: LayerOptions) -> dict[str, Any]:
     return {**values, "arguments": test_arguments(options)}
 
 
+def contract_text() -> str:
+    """scaffold/contract.py as the generated tests import it: keras_contract.py."""
+    source = Path(__file__).resolve().parent.parent / "contract.py"
+    return CONTRACT_HEADER + source.read_text(encoding="utf-8")
+
+
 # -- rendering -------------------------------------------------------------------------
 
 
@@ -262,6 +273,8 @@ def layer_files(
         items.append(
             layer_test_render(options, test_path, package, target.import_path(name.module_name))
         )
+        # one copy for all the layers of a run: stage() keeps the first
+        items.append(Text(target.tests_dir / CONTRACT_MODULE, contract_text()))
     if target.package_init is not None:
         items.append(Register(target.package_init, name.module_name, name.class_name))
     return items
