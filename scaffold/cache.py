@@ -30,7 +30,11 @@ def cache_dir() -> Path | None:
         return None
     if os.environ.get("SCAFFOLD_CACHE_DIR"):
         return Path(os.environ["SCAFFOLD_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):  # the XDG spec: a relative path is invalid, ignore it
+        base = os.path.join(os.path.expanduser("~"), ".cache")
+        if not os.path.isabs(base):  # no home: better no cache than one in the user's tree
+            return None
     return Path(base) / "scaffold"
 
 

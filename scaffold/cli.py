@@ -24,6 +24,19 @@ from .kinds import DEFAULT_KIND
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
+class DirectoryPath(click.Path):
+    """A directory option: an empty value (often an unset shell variable, as in
+    `-o "$DEST"`) is refused rather than read as the current directory."""
+
+    def __init__(self):
+        super().__init__(path_type=Path)
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and not value.strip():
+            self.fail("the directory is empty; give one, or . for the current directory")
+        return super().convert(value, param, ctx)
+
+
 @click.group(context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version", prog_name="scaffold")
 def cli() -> None:
@@ -231,7 +244,7 @@ class LayerCommand(DefaultsCommand):
 @click.option(
     "-o",
     "--output-dir",
-    type=click.Path(path_type=Path),
+    type=DirectoryPath(),
     default=Path("."),
     show_default=True,
     help="Directory of the layer module. If it is a package, the layer is "
@@ -239,7 +252,7 @@ class LayerCommand(DefaultsCommand):
 )
 @click.option(
     "--tests-dir",
-    type=click.Path(path_type=Path),
+    type=DirectoryPath(),
     help="Directory of the generated test. [default: beside the module, or "
     "tests/ at the project root when the output directory is a package]",
 )

@@ -543,7 +543,11 @@ def _edit(
     operation, data: bytes, module: str, name: str, label: str, verb: str, by_hand: str
 ) -> bytes:
     try:
-        return operation(_Source.load(data), module, name)
+        try:
+            return operation(_Source.load(data), module, name)
+        except (RecursionError, MemoryError):
+            # the parser accepts nesting deeper than the tree walks (copy, dump) can follow
+            raise _Refused("it nests too deeply for scaffold to check an edit") from None
     except _Refused as refused:
         raise ScaffoldError(f"cannot {verb} {name} in {label}: {refused}; {by_hand}") from None
 

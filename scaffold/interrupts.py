@@ -1,4 +1,4 @@
-"""Ctrl-C (SIGINT) and SIGTERM: the run stops with one line and exit code 130,
+"""Ctrl-C (SIGINT), SIGTERM and SIGHUP: the run stops with one line and exit code 130,
 and never between two files of a commit.
 
 Outside a commit either signal raises KeyboardInterrupt, which the CLI turns
@@ -18,7 +18,11 @@ import sys
 
 import _signal
 
-SIGNALS = (_signal.SIGINT, _signal.SIGTERM)
+# SIGHUP (the terminal closed, the ssh session dropped) ends the run as SIGTERM
+# does; left to its default it would kill the run mid-commit.
+SIGNALS = tuple(
+    getattr(_signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(_signal, name)
+)
 _CAN_BLOCK = hasattr(_signal, "pthread_sigmask")
 
 

@@ -25,6 +25,7 @@ import errno
 import hashlib
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -283,6 +284,43 @@ def _read(path: Path) -> dict | None:
         return None
 
 
+_TMP_NAME = re.compile(r"\.scaffold-[0-9]+\.tmp")
+_HEX = re.compile(r"(?:[0-9a-f]{2})*")
+
+
+def _inside(body: dict, directory: Path) -> bool:
+    """Whether a journal is well formed and every path it names is below the
+    directory it was found in (each temporary file beside its file). A journal copied
+    with its directory (`cp -r`, a checkout of a repository it was committed to)
+    names the original's files: rolling those back would change another tree."""
+    root = os.path.abspath(directory)
+
+    def below(name, or_root: bool = False) -> bool:
+        if not isinstance(name, str) or not os.path.isabs(name):
+            return False
+        name = os.path.normpath(name)
+        return (or_root or name != root) and os.path.commonpath([root, name]) == root
+
+    try:
+        files = [(Path(entry["path"]), Path(entry["tmp"])) for entry in body["files"]]
+        removed = body.get("removed_directories", [])
+        return (
+            all(below(d) for d in body["directories"])
+            and isinstance(removed, list)
+            and all(below(d, or_root=True) for d in removed)
+            and all(
+                below(str(path))
+                and tmp.parent == path.parent
+                and _TMP_NAME.fullmatch(tmp.name)
+                and (entry["new"] is None or isinstance(entry["new"], str))
+                and (entry["previous"] is None or _HEX.fullmatch(entry["previous"]))
+                for (path, tmp), entry in zip(files, body["files"])
+            )
+        )
+    except (KeyError, TypeError, AttributeError):
+        return False
+
+
 def recover(directories: list[Path], display=str) -> list[str]:
     """Finish the business of runs that died here: roll back each journal and
     remove each unfinished new tree. The caller holds the locks of every
@@ -293,7 +331,12 @@ def recover(directories: list[Path], display=str) -> list[str]:
         if not os.path.lexists(path):
             continue
         body = _read(path)
-        if body is not None:
+        if body is not None and not _inside(body, directory):
+            notes.append(
+                f"ignored and removed {display(path)}: it is malformed or lists files "
+                f"outside {display(directory)} (copied or moved from elsewhere)"
+            )
+        elif body is not None:
             restored, removed = rollback(
                 [Path(d) for d in body["directories"]],
                 body["files"],

@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
+import math
 import os
 import stat
 import tempfile
@@ -28,7 +29,7 @@ import time
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .errors import ScaffoldError
+from .errors import ScaffoldError, UsageProblem
 
 try:
     import fcntl
@@ -47,10 +48,21 @@ def lock_dir() -> Path:
 
 
 def timeout() -> float:
-    try:
-        return max(0.0, float(os.environ.get("SCAFFOLD_LOCK_TIMEOUT", DEFAULT_TIMEOUT)))
-    except ValueError:
+    """$SCAFFOLD_LOCK_TIMEOUT in seconds: a finite number, at least 0. Anything
+    else is refused rather than replaced: "inf" would wait forever on a run that
+    was stopped (Ctrl-Z) while holding a lock, and a typo would go unnoticed."""
+    raw = os.environ.get("SCAFFOLD_LOCK_TIMEOUT", "")
+    if not raw.strip():  # unset, or set to nothing (`SCAFFOLD_LOCK_TIMEOUT= scaffold ...`)
         return DEFAULT_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value >= 0):
+        raise UsageProblem(
+            f"SCAFFOLD_LOCK_TIMEOUT must be a number of seconds (0 or more), got {raw!r}"
+        )
+    return value
 
 
 def key(directory: Path) -> str:
@@ -64,6 +76,11 @@ def _private_dir() -> Path:
         os.mkdir(directory, 0o700)
     except FileExistsError:
         pass
+    except OSError as error:
+        raise ScaffoldError(
+            f"cannot create the lock directory {directory} ({error.strerror}); "
+            "set SCAFFOLD_LOCK_DIR to a directory of yours"
+        ) from None
     info = os.lstat(directory)
     if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
         raise ScaffoldError(

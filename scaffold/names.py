@@ -99,6 +99,16 @@ def parse_name(raw: str) -> LayerName:
 TOOL_MODULES = frozenset({"pytest", "_pytest", "py", "pluggy", "conftest", "keras_contract"})
 
 
+# Top-level names that are not modules one imports but files something runs on
+# its own when it finds them: a layer module so named would be run, or hidden.
+LOADED_BY_NAME = {
+    "__main__": "the running program's module",
+    "sitecustomize": "run at every interpreter start when on the path",
+    "usercustomize": "run at every interpreter start when on the path",
+    "setup": "`pip install .` runs a directory's setup.py",
+}
+
+
 def _module_name(file_name: str, is_dir: bool) -> str | None:
     """The top-level module a directory entry on sys.path provides, if any."""
     if is_dir:
@@ -172,6 +182,11 @@ def check_top_level_module(
         raise UsageProblem(
             f"{what} {name!r} would hide pytest's or the generated tests' own module "
             f"{name}; {fix}"
+        )
+    if name in LOADED_BY_NAME:
+        raise UsageProblem(
+            f"{what} {name!r} is a name Python or packaging tools load by itself "
+            f"({LOADED_BY_NAME[name]}); {fix}"
         )
     if name in sys.stdlib_module_names or name in sys.builtin_module_names:
         raise UsageProblem(f"{what} {name!r} would hide the standard-library module {name}; {fix}")

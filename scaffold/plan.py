@@ -15,6 +15,7 @@ from __future__ import annotations
 import difflib
 import enum
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -82,6 +83,47 @@ def _check_no_symlink(root: Path, path: Path) -> None:
             raise ScaffoldError(f"refusing to write through the symlink {display(current)}")
 
 
+class NotRegularFile(ScaffoldError):
+    """A path that should be a file is a directory, FIFO, socket or device."""
+
+
+def read_regular(path: Path) -> bytes:
+    """The bytes of the regular file `path`. Anything else there (a directory,
+    a FIFO, whose open would block until a writer came, a socket, a device) is
+    refused, checked on the open descriptor so that nothing can be swapped in."""
+    not_regular = NotRegularFile(f"{display(path)} exists and is not a regular file")
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise not_regular
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise not_regular
+        return handle.read()
+
+
+def _installed_code() -> list[Path]:
+    """Directories whose files belong to the interpreter, to pip or to scaffold itself."""
+    import sysconfig
+
+    paths = sysconfig.get_paths()
+    roots = {paths[key] for key in ("stdlib", "platstdlib", "purelib", "platlib") if key in paths}
+    roots.add(os.path.dirname(os.path.abspath(__file__)))  # scaffold's own package
+    return [Path(os.path.realpath(root)) for root in roots]
+
+
+def _refuse_installed_code(directory: Path, what: str) -> None:
+    """Generated files written among installed code would be lost (or break the
+    installation) at the next `pip install`; into scaffold's own package they
+    would change the tool itself."""
+    real = Path(os.path.realpath(directory))
+    for root in _installed_code():
+        if real == root or root in real.parents:
+            raise ScaffoldError(
+                f"{what} {display(directory)} is inside installed code ({root}); "
+                "generate into your own project"
+            )
+
+
 def ensure_directory_target(directory: Path, what: str) -> Path:
     """Check that `directory` can hold generated files; return it absolute.
 
@@ -108,6 +150,7 @@ def _check_directory_target(directory: Path, what: str) -> Path:
             )
     if directory.is_symlink():
         raise ScaffoldError(f"{what} {display(directory)} is a symlink; give the real directory")
+    _refuse_installed_code(directory, what)
     if directory.exists() and not directory.is_dir():
         raise ScaffoldError(f"{what} {display(directory)} is a file, not a directory")
     if not directory.exists():
@@ -183,16 +226,38 @@ class Plan:
         """The file's bytes, None if it does not exist; refuses what is not a file."""
         _check_no_symlink(self.root, path)
         try:
-            return path.read_bytes()
+            return read_regular(path)
         except FileNotFoundError:
             return None
-        except IsADirectoryError:
-            raise ScaffoldError(f"{display(path)} exists and is not a regular file") from None
         except OSError as error:
             raise ScaffoldError(f"cannot read {display(path)}: {_reason(error)}") from None
 
+    def _refuse_case_twins(self) -> None:
+        """Refuse a file or directory to be written whose name differs only in case
+        from an entry already there: on a case-insensitive file system (macOS,
+        Windows) both are one file, which the run would silently replace."""
+        listings: dict[Path, dict[str, set[str]] | None] = {}
+        for path in {self.root, *self.paths}:
+            chain = [path, *(p for p in path.parents if p == self.root or self.root in p.parents)]
+            for step in reversed(chain):  # from the root down
+                parent = step.parent
+                if parent not in listings:
+                    try:
+                        names = os.listdir(parent)
+                    except OSError:  # not there (yet): nothing below it can clash
+                        names = None
+                    listings[parent] = names and _by_casefold(names)
+                same = (listings[parent] or {}).get(step.name.casefold(), set())
+                if same and step.name not in same:
+                    raise ScaffoldError(
+                        f"{display(step)} differs only in case from the existing "
+                        f"{display(parent / min(same))}; on a case-insensitive file system "
+                        "they are the same file; choose another name"
+                    )
+
     def snapshot(self, force: bool) -> list[tuple[PlannedFile, Status, bytes | None]]:
         """Each file as it would be written, its status and its current bytes, read now."""
+        self._refuse_case_twins()
         result = []
         for path in self.paths:
             current = self._read(path)
@@ -300,6 +365,13 @@ class Plan:
                 "every file was restored, nothing was changed"
             ) from error
         return statuses
+
+
+def _by_casefold(names: list[str]) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for name in names:
+        found.setdefault(name.casefold(), set()).add(name)
+    return found
 
 
 def _reason(error: OSError) -> str:

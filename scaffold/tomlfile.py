@@ -35,6 +35,8 @@ def load(path: Path) -> tuple[dict[str, Any], str]:
         line = re.search(r"at line (\d+)", str(error))
         where = f"{display(path)}:{line.group(1)}" if line else display(path)
         raise TomlProblem(f"{where}: not valid TOML ({error})") from None
+    except RecursionError:  # the parser recurses once per nested array or table
+        raise TomlProblem(f"{display(path)}: nests arrays or tables too deeply") from None
 
 
 def _parts(header: str) -> tuple[str, ...]:

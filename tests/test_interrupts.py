@@ -1,5 +1,5 @@
 """Runs stopped at random moments: by Ctrl-C (once, or twice in a row), by
-SIGTERM, or killed outright (SIGKILL). Whatever the moment, the tree is either
+SIGTERM or SIGHUP, or killed outright (SIGKILL). Whatever the moment, the tree is either
 the one before the run or the complete new one, never a part; after a SIGKILL
 the next run rolls back or keeps what the killed one did, whole, and leaves no
 hidden file behind.
@@ -19,7 +19,7 @@ from pathlib import Path
 from helpers import run_scaffold, scaffold_process, tree_state
 
 LOOPS = int(os.environ.get("SCAFFOLD_KILL_LOOPS", "0"))
-STOPS = ("SIGINT", "SIGINT twice", "SIGTERM", "SIGKILL")
+STOPS = ("SIGINT", "SIGINT twice", "SIGTERM", "SIGHUP", "SIGKILL")
 
 
 def python_startup_traceback(err: str) -> bool:
@@ -32,8 +32,8 @@ def python_startup_traceback(err: str) -> bool:
 def stop(process, how: str) -> None:
     if how == "SIGKILL":
         process.kill()
-    elif how == "SIGTERM":
-        process.send_signal(signal.SIGTERM)
+    elif how in ("SIGTERM", "SIGHUP"):  # SIGHUP: the terminal or ssh session went away
+        process.send_signal(getattr(signal, how))
     else:
         process.send_signal(signal.SIGINT)
         if how == "SIGINT twice":
@@ -60,9 +60,9 @@ def check_the_stopped_run(process, how: str, outcomes: dict) -> None:
         return
     assert "Traceback" not in err, err
     assert len(err.strip().splitlines()) <= 1, err
-    # 0: it finished first; 130: interrupted; -2/-15: the signal came before
+    # 0: it finished first; 130: interrupted; -2/-15/-1: the signal came before
     # Python installed its handlers (the default action ends the process).
-    assert code in (0, 130, -signal.SIGINT, -signal.SIGTERM), (code, err)
+    assert code in (0, 130, -signal.SIGINT, -signal.SIGTERM, -signal.SIGHUP), (code, err)
     if code == 130:
         assert err.strip() == "scaffold: interrupted" or "rolled back" in err, err
 
@@ -187,7 +187,7 @@ def test_interrupted_update_leaves_the_files_as_before_or_updated(tmp_path):
         tmp_path,
         lambda work: _package_with_a_layer(work, kind_version=2),
         ["update", "pkg"],
-        LOOPS or 8,
+        LOOPS or 10,  # two of each stop
         new_tree=False,
         next_args=["layer", "Other", "-o", "pkg"],
     )
@@ -199,7 +199,7 @@ def test_interrupted_destroy_leaves_the_layer_or_nothing(tmp_path):
         tmp_path,
         _package_with_a_layer,
         ["destroy", "Stamp", "-o", "pkg", "--force"],
-        LOOPS or 8,
+        LOOPS or 10,  # two of each stop
         new_tree=False,
         next_args=["layer", "Other", "-o", "pkg"],
     )

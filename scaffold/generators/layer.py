@@ -82,7 +82,7 @@ def package_parts(directory: Path) -> tuple[str, ...]:
     """The dotted package a directory is, found by walking up through __init__.py files."""
     parts: list[str] = []
     current = directory
-    while (current / "__init__.py").is_file():
+    while is_package(current):
         if not current.name.isidentifier() or keyword.iskeyword(current.name):
             raise UsageProblem(
                 f"{display(current)} has an __init__.py, but {current.name!r} is not a "
@@ -92,6 +92,18 @@ def package_parts(directory: Path) -> tuple[str, ...]:
         parts.insert(0, current.name)
         current = current.parent
     return tuple(parts)
+
+
+def is_package(directory: Path) -> bool:
+    """Whether `directory` holds an `__init__.py`; one that is not a regular file
+    (a directory, a FIFO, a dangling symlink) is refused rather than taken as
+    "not a package", which would write an unregistered layer."""
+    init = directory / "__init__.py"
+    if init.is_file():
+        return True
+    if os.path.lexists(init):
+        raise UsageProblem(f"{display(init)} exists but is not a regular file; fix or remove it")
+    return False
 
 
 def default_tests_dir(output_dir: Path, parts: tuple[str, ...]) -> Path:
@@ -124,7 +136,7 @@ def check_module_names(target: LayerTarget, module_name: str) -> None:
     home = (target.output_dir,) + ((target.tests_dir,) if target.tests_dir else ())
     if not target.package_parts:
         check_top_level_module(module_name, "layer module", home=home)
-    if target.tests_dir is not None and not (target.tests_dir / "__init__.py").is_file():
+    if target.tests_dir is not None and not is_package(target.tests_dir):
         check_top_level_module(f"test_{module_name}", "test module", home=home)
 
 

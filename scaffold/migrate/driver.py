@@ -9,6 +9,7 @@ from pathlib import Path
 
 import libcst as cst
 
+from ..plan import NotRegularFile, read_regular
 from .context import Context
 from .layers import find_layers
 from .names import Names
@@ -109,7 +110,7 @@ def registration_package(path: Path) -> str:
 
 def read_source(path: Path) -> str:
     """The file's text exactly (line endings included), or a refusal reason."""
-    data = path.read_bytes()
+    data = read_regular(path)  # a FIFO would block the run
     return data.decode("utf-8")
 
 
@@ -118,9 +119,14 @@ def migrate_file(path: Path, shown: str) -> FileResult:
         source = read_source(path)
     except UnicodeDecodeError:
         return FileResult(shown, "", "", refused="is not UTF-8 text")
+    except NotRegularFile:
+        return FileResult(shown, "", "", refused="is not a regular file")
     except OSError as error:
         return FileResult(shown, "", "", refused=f"cannot be read ({error.strerror or error})")
-    return migrate_source(source, registration_package(path), shown)
+    try:
+        return migrate_source(source, registration_package(path), shown)
+    except RecursionError:  # Python parses deeper nesting than libcst can walk
+        return FileResult(shown, source, source, refused="nests too deeply to rewrite safely")
 
 
 def relative(path: Path) -> str:
