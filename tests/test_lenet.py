@@ -351,5 +351,5 @@ def test_paper_layers_are_exactly_what_scaffold_layer_renders(cli, paper_project
     ):
         result = cli("layer", *args, "-o", layers)
         assert result.exit_code == 0, result.stderr
-        assert result.stdout.count("identical") == 3
+        assert result.stdout.count("identical") == 4  # module, test, keras_contract.py, __init__.py
     assert without_records(tree_snapshot(paper_project)) == without_records(before)
