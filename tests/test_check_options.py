@@ -106,6 +106,8 @@ CONFIG_PROBLEMS = [
     ("layers.json", "[1]", "expected a table per layer class name"),
     ("layers.toml", "[Block]\ninput_range = [5, 1]\n", "input_range must be [LOW, HIGH]"),
     ("layers.toml", '[Block]\ninput_dtype = "float8"\n', "input_dtype 'float8' is not one of"),
+    ("layers.toml", "[Block]\nargs = {a = " + "[" * 5000 + "]" * 5000 + "}\n", "too deeply"),
+    ("layers.json", '{"Block": ' + "[" * 100000 + "]" * 100000 + "}", "too deeply"),
 ]
 
 

@@ -159,7 +159,10 @@ def load_config(path: Path | None) -> dict[str, dict[str, Any]]:
         raise UsageProblem(f"{where} is not UTF-8 text") from None
     try:
         if path.suffix == ".toml":
-            import tomllib
+            try:
+                import tomllib
+            except ModuleNotFoundError:  # Python 3.10
+                import tomli as tomllib
 
             data = tomllib.loads(text)
         else:
@@ -168,6 +171,8 @@ def load_config(path: Path | None) -> dict[str, dict[str, Any]]:
         kind = "TOML" if path.suffix == ".toml" else "JSON"
         reason = " ".join(str(error).split())
         raise UsageProblem(f"{where} is not valid {kind}: {reason}") from None
+    except RecursionError:  # both parsers recurse once per nested array or table
+        raise UsageProblem(f"{where}: nests arrays or tables too deeply") from None
     if not isinstance(data, dict):
         raise UsageProblem(f"{where}: expected a table per layer class name at the top level")
     return {name: _layer_config(name, table, where) for name, table in data.items()}
