@@ -30,14 +30,18 @@ BACKENDS = ["tensorflow", "jax"]
 
 def expected_skips(args: list[str]) -> set[str]:
     """The checks that cannot apply to a variant: no weights in __init__ (build
-    placement), no sublayers (a kind that owns its weights)."""
+    placement), no sublayers (a kind that owns its weights), no trainable weight
+    to get a gradient."""
     option = dict(zip(args, args[1:]))
     skips = set()
     if option.get("--weights-in", "build") == "build":
         skips.add("built-after-init")
     kind = option.get("--kind", "blank")
-    if resolve(str(REPO / EXAMPLE_KIND) if kind == ADDED_KIND else kind).spec.owns_weights:
+    spec = resolve(str(REPO / EXAMPLE_KIND) if kind == ADDED_KIND else kind).spec
+    if spec.owns_weights or not spec.has_weights:  # no sublayers
         skips |= {"composite-build", "dtype-policy"}
+    if dict(spec.test).get("trainable") == "[]":  # declares no trainable weight at all
+        skips.add("gradients")
     return skips
 
 
