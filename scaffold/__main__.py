@@ -30,7 +30,7 @@ def _open_standard_streams() -> None:
 def main() -> None:
     _open_standard_streams()
     try:
-        from . import interrupts
+        from .core import interrupts
 
         interrupts.install()
         from .cli import main as run

@@ -13,8 +13,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .errors import UsageProblem
-from .names import parse_name
+from .core.errors import UsageProblem
+from .core.names import parse_name
 from .options import LayerOptions, Placement
 from .record import absolute, relative
 

@@ -14,10 +14,10 @@ import click
 from click.core import ParameterSource
 
 from . import __version__
-from .errors import ScaffoldError, UsageProblem
+from .core.errors import ScaffoldError, UsageProblem
 from .options import Placement, WeightApi
-from .defaults import PROJECT_KEYS, DefaultsCommand, default_kind, kind_defaults
-from .plan import Plan, Status, display, ensure_directory_target
+from .core.defaults import PROJECT_KEYS, DefaultsCommand, default_kind, kind_defaults
+from .core.plan import Plan, Status, display, ensure_directory_target
 
 from .kinds import DEFAULT_KIND
 
@@ -292,10 +292,10 @@ def layer(
       scaffold layer Scale --dry-run
     """
     from .answers import record_layer
-    from .files import stage
+    from .core.files import stage
     from .generators.layer import check_module_names, layer_files, resolve_target
     from .kinds.registry import resolve
-    from .names import parse_name
+    from .core.names import parse_name
     from .options import LayerOptions
 
     if no_tests and tests_dir is not None:
@@ -428,7 +428,7 @@ def lenet(
       cd lenet5 && pip install -e '.[test]' && python -m pytest
     """
     from .answers import record_lenet
-    from .files import stage
+    from .core.files import stage
     from .generators.lenet import lenet_files, lenet_options
 
     if not directory.strip():

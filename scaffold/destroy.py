@@ -14,9 +14,9 @@ import os
 from pathlib import Path
 
 from . import record
-from .errors import ScaffoldError, UsageProblem
-from .names import parse_name
-from .plan import Plan, display
+from .core.errors import ScaffoldError, UsageProblem
+from .core.names import parse_name
+from .core.plan import Plan, display
 
 
 def _load(directory: Path) -> dict:
@@ -77,7 +77,7 @@ def destroy_plan(name: str, output_dir: Path, force: bool) -> Plan:
         plan.remove(path)
     init = record.absolute(directory, entry.get("registered-in", "__init__.py"))
     if entry.get("registered-in") and init.is_file():
-        from .initedit import remove_registration
+        from .core.initedit import remove_registration
 
         class_name, label = entry.get("name", ""), display(init)
         plan.edit(init, lambda data: remove_registration(data, module, class_name, label))

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from .cli import CONTEXT, cli, dry_run_option, run_plan, say
-from .defaults import DefaultsCommand
+from .core.defaults import DefaultsCommand
 
 
 class DestroyCommand(DefaultsCommand):
@@ -86,7 +86,7 @@ def update(path, sets, layer, conflicts, dry_run):
       scaffold update mypkg/layers --layer Scale --set units=64
       scaffold update lenet5 --dry-run
     """
-    from .errors import ScaffoldError
+    from .core.errors import ScaffoldError
     from .update import parse_sets, update_plan
 
     inline = conflicts == "inline"

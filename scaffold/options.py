@@ -12,9 +12,9 @@ import enum
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Mapping
 
-from .errors import UsageProblem
+from .core.errors import UsageProblem
 from .kinds import DEFAULT_KIND
-from .names import LayerName
+from .core.names import LayerName
 
 if TYPE_CHECKING:  # the kinds are loaded when a layer is made, not to parse --help
     from .kinds.registry import Kind

@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from . import __version__
-from .errors import ScaffoldError
-from .plan import Plan, display
+from .core.errors import ScaffoldError
+from .core.plan import Plan, display
 
 RECORD = ".scaffold.toml"
 BASES = ".scaffold"

@@ -7,7 +7,7 @@ three-way merge of the Breezy version-control system (the algorithm of
 `diff3`, on lines). A file nobody touched since it was generated is replaced;
 an edited one keeps the edits that do not overlap the template's change;
 overlapping changes are conflicts. A file the user deleted stays deleted. The
-new files, the registrations (through scaffold.initedit, as when generating)
+new files, the registrations (through scaffold.core.initedit, as when generating)
 and the new record go into one Plan commit.
 """
 
@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from . import record
-from .errors import ScaffoldError, UsageProblem
-from .plan import Plan, display, unless_changed
+from .core.errors import ScaffoldError, UsageProblem
+from .core.plan import Plan, display, unless_changed
 
 # What happens to one file, as the report shows it.
 UNCHANGED = "unchanged"  # the new rendering is what the file already holds
@@ -140,7 +140,7 @@ class Generation:
         self.theirs = self._render()
 
     def _render(self) -> dict[Path, bytes]:
-        from .files import Register, stage
+        from .core.files import Register, stage
 
         items = self._items()
         files = [item for item in items if not isinstance(item, Register)]
@@ -288,7 +288,7 @@ def update_plan(path: Path | None, layer: str | None, sets: dict[str, Any]) -> U
     else:
         layers = content["layers"]
         if layer is not None:
-            from .names import parse_name
+            from .core.names import parse_name
 
             key = parse_name(layer).module_name
             if key not in layers:
@@ -332,7 +332,7 @@ def update_plan(path: Path | None, layer: str | None, sets: dict[str, Any]) -> U
 def _registrations(plan: Plan, generation: Generation) -> list[str]:
     """Each registration through the safe editor, if it is still there; a
     registration the user removed stays removed."""
-    from .initedit import add_registration
+    from .core.initedit import add_registration
 
     notes = []
     for item in generation.registrations:

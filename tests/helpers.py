@@ -78,10 +78,10 @@ def run_pytest(*args, cwd: Path, env: dict | None = None, timeout: float = 1500,
 
 
 def contract_check_names() -> list[str]:
-    """The checks of scaffold/contract.py, in order, read without importing Keras."""
-    tree = ast.parse((REPO / "scaffold" / "contract.py").read_text(encoding="utf-8"))
+    """The checks of scaffold/checker/contract.py, in order, read without importing Keras."""
+    tree = ast.parse((REPO / "scaffold" / "checker" / "contract.py").read_text(encoding="utf-8"))
     for node in tree.body:
         target = getattr(node, "target", None) or (getattr(node, "targets", None) or [None])[0]
         if isinstance(target, ast.Name) and target.id == "CHECKS":
             return [key.value for key in node.value.keys]
-    raise AssertionError("scaffold/contract.py defines no CHECKS")
+    raise AssertionError("scaffold/checker/contract.py defines no CHECKS")

@@ -76,7 +76,7 @@ DAMAGE.append(("jinja", "valid header, damaged bytecode"))
 def generate(cli, monkeypatch, directory, cache_dir):
     """The real CLI in this process, with a fresh Jinja environment (so compiled
     templates are read from the cache directory, not from memory)."""
-    from scaffold import render
+    from scaffold.core import render
 
     if cache_dir is None:
         monkeypatch.setenv("SCAFFOLD_NO_CACHE", "1")
@@ -98,7 +98,7 @@ def generate(cli, monkeypatch, directory, cache_dir):
 def test_damaged_cache_entries_are_ignored_and_rewritten(
     cli, tmp_path, monkeypatch, namespace, corruption
 ):
-    from scaffold import cache
+    from scaffold.core import cache
 
     reference = generate(cli, monkeypatch, tmp_path / "reference", None)
     cache_dir = tmp_path / "cache"
@@ -136,7 +136,7 @@ def sound(namespace, entry, original: bytes) -> bool:
 
     from jinja2.bccache import bc_magic
 
-    from scaffold import cache
+    from scaffold.core import cache
 
     header, _, content = entry.read_bytes().partition(b"\n")
     if header != cache._header(entry.name, content):

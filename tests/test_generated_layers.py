@@ -109,12 +109,12 @@ def test_generated_layer_passes_its_generated_tests(generated, name, args):
 
 
 def test_the_generated_contract_is_scaffolds_own(generated_dir):
-    """keras_contract.py beside the generated tests is scaffold/contract.py, byte for
+    """keras_contract.py beside the generated tests is scaffold/checker/contract.py, byte for
     byte, under one header line: the two cannot drift apart."""
     copy = (generated_dir / "keras_contract.py").read_text(encoding="utf-8")
     header, _, body = copy.partition("\n")
-    assert header.startswith("# ") and "scaffold/contract.py" in header
-    assert body == (REPO / "scaffold" / "contract.py").read_text(encoding="utf-8")
+    assert header.startswith("# ") and "scaffold/checker/contract.py" in header
+    assert body == (REPO / "scaffold" / "checker" / "contract.py").read_text(encoding="utf-8")
 
 
 def test_an_added_kind_folder_is_a_kind_of_the_cli(templates_with_added_kind, generated_dir):

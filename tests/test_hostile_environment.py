@@ -28,9 +28,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from helpers import REPO, run_scaffold, tree_state
-from scaffold import journal
-from scaffold.errors import ScaffoldError
-from scaffold.plan import Plan
+from scaffold.core import journal
+from scaffold.core.errors import ScaffoldError
+from scaffold.core.plan import Plan
 
 EXAMPLES = int(os.environ.get("SCAFFOLD_FUZZ_EXAMPLES", "40"))
 fuzz = settings(

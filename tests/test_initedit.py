@@ -24,8 +24,8 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from scaffold.errors import ScaffoldError
-from scaffold.initedit import add_registration, remove_registration
+from scaffold.core.errors import ScaffoldError
+from scaffold.core.initedit import add_registration, remove_registration
 
 MODULE, CLASS = "gate", "Gate"
 EXAMPLES = int(os.environ.get("SCAFFOLD_FUZZ_EXAMPLES", "0"))

@@ -125,10 +125,10 @@ def test_the_templates_are_written_as_black_would_write_them(
     """Rendered without black, every Python file of the project (the tree of
     templates/lenet and the layers' kind templates) is already black's output,
     and no line outgrows black's width: the generator need not run black."""
-    from scaffold.files import Render, Text
+    from scaffold.core.files import Render, Text
     from scaffold.generators.lenet import lenet_files, lenet_options
-    from scaffold.pysource import LINE_LENGTH
-    from scaffold.render import render_text
+    from scaffold.core.pysource import LINE_LENGTH
+    from scaffold.core.render import render_text
 
     options = lenet_options(tmp_path / "lenet5", None, style, placement, api, architecture)
     written = [i for i in lenet_files(options) if isinstance(i, (Render, Text))]

@@ -320,7 +320,7 @@ def fail_on(monkeypatch, module, name, call_number, exception):
 def test_a_failed_update_leaves_the_tree_as_before(
     cli, tmp_path, package, monkeypatch, call_number, exception
 ):
-    from scaffold import journal
+    from scaffold.core import journal
 
     generate_stamp(cli)
     replace(package / "stamp.py", CALL, EDITED_CALL)
@@ -338,7 +338,7 @@ def test_a_failed_update_leaves_the_tree_as_before(
 def test_a_failed_destroy_leaves_the_tree_as_before(
     cli, tmp_path, package, monkeypatch, failing, exception
 ):
-    from scaffold import journal
+    from scaffold.core import journal
 
     assert cli("layer", "Fc", "--kind", "dense", "-o", "pkg").exit_code == 0
     before = tree_state(tmp_path)

@@ -93,7 +93,7 @@ def test_a_file_that_does_not_parse_is_refused_in_one_line(cli, project):
 def test_a_failed_write_puts_every_file_back(cli, project, monkeypatch):
     (project / "pkg" / "more.py").write_text(LAYER.replace("Scale", "More"))
     before = tree_snapshot(project)
-    from scaffold import journal
+    from scaffold.core import journal
 
     real, calls = journal.write_file, []
 

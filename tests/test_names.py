@@ -1,7 +1,7 @@
 import pytest
 
-from scaffold.errors import UsageProblem
-from scaffold.names import parse_name
+from scaffold.core.errors import UsageProblem
+from scaffold.core.names import parse_name
 
 
 @pytest.mark.parametrize("raw", ["ConvBnRelu", "conv_bn_relu", "conv-bn-relu", "convBnRelu"])
@@ -80,7 +80,7 @@ def test_names_pytest_would_collect_are_refused(raw):
     ],
 )
 def test_top_level_names_that_would_hide_a_module(name, reason):
-    from scaffold.names import check_top_level_module
+    from scaffold.core.names import check_top_level_module
 
     with pytest.raises(UsageProblem, match=reason):
         check_top_level_module(name, "layer module")
@@ -89,7 +89,7 @@ def test_top_level_names_that_would_hide_a_module(name, reason):
 def test_the_users_own_directories_are_not_installed_modules(tmp_path, monkeypatch):
     """A layer generated again where it was generated before is not refused as
     hiding itself: the current directory and the target directories do not count."""
-    from scaffold import names
+    from scaffold.core import names
 
     (tmp_path / "my_own_layer.py").write_text("")
     monkeypatch.syspath_prepend(str(tmp_path))
@@ -108,7 +108,7 @@ def test_the_users_own_directories_are_not_installed_modules(tmp_path, monkeypat
 def test_a_project_is_regenerated_even_when_installed(tmp_path, monkeypatch):
     """`pip install -e proj` puts proj/src on sys.path: proj's package then is
     importable, and regenerating proj must still work."""
-    from scaffold import names
+    from scaffold.core import names
     from scaffold.generators.lenet import check_package_is_free
 
     package = tmp_path / "proj" / "src" / "myproj"

@@ -1,7 +1,7 @@
 import pytest
 
-from scaffold.errors import UsageProblem
-from scaffold.names import parse_name
+from scaffold.core.errors import UsageProblem
+from scaffold.core.names import parse_name
 from scaffold.kinds.registry import builtin_kinds
 from scaffold.kinds.schema import ACTIVATIONS
 from scaffold.options import LayerOptions, Placement, WeightApi

@@ -3,10 +3,10 @@ import os
 
 import pytest
 
-from scaffold import journal
-from scaffold import plan as plan_module
-from scaffold.errors import ScaffoldError
-from scaffold.plan import Plan, Status, ensure_directory_target
+from scaffold.core import journal
+from scaffold.core import plan as plan_module
+from scaffold.core.errors import ScaffoldError
+from scaffold.core.plan import Plan, Status, ensure_directory_target
 
 from helpers import tree_state
 
@@ -226,7 +226,7 @@ def test_an_unfinished_new_tree_is_removed_by_the_next_run(tmp_path, monkeypatch
 
 
 def test_a_lock_held_by_another_run_is_waited_for_then_refused(tmp_path, monkeypatch):
-    from scaffold import locks
+    from scaffold.core import locks
 
     monkeypatch.setenv("SCAFFOLD_LOCK_TIMEOUT", "0.2")
     with locks.held([tmp_path]):

@@ -4,7 +4,7 @@ lays them out, for short and long values alike."""
 import black
 import pytest
 
-from scaffold.pysource import call, dict_entry, literal, raise_value_error
+from scaffold.core.pysource import call, dict_entry, literal, raise_value_error
 
 
 def blacked(source: str) -> str:

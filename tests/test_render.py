@@ -11,12 +11,12 @@ import black
 import pytest
 
 from scaffold.cli import layer
-from scaffold.files import Render
+from scaffold.core.files import Render
 from scaffold.generators.layer import LayerTarget, layer_files
 from scaffold.kinds.arguments import REQUIRED
-from scaffold.names import parse_name
+from scaffold.core.names import parse_name
 from scaffold.options import LayerOptions
-from scaffold.render import render_text
+from scaffold.core.render import render_text
 from variants import EXAMPLE_KIND, layer_variants, user_kind_variants
 
 from helpers import REPO
@@ -137,7 +137,7 @@ def test_names_of_any_length_give_exactly_what_black_gives(length):
     """A long class, module or package name can push a line past black's width:
     such output goes through black, so what is written is always black's."""
     from scaffold.kinds.registry import builtin_kinds
-    from scaffold.render import format_python
+    from scaffold.core.render import format_python
 
     name = "L" + "x" * (length - 1)
     package = "p" + "k" * (length - 1)

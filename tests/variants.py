@@ -107,8 +107,8 @@ def lenet_variants() -> list[tuple[str, list[str]]]:
 def sampled_layer_variants(count: int = 10, seed: int = 2026) -> list[tuple[str, list[str]]]:
     """A bounded, seeded random sample of accepted option combinations, drawn
     from each kind's declared options (types, ranges, choices)."""
-    from scaffold.errors import UsageProblem
-    from scaffold.names import parse_name
+    from scaffold.core.errors import UsageProblem
+    from scaffold.core.names import parse_name
     from scaffold.options import LayerOptions
 
     rng = random.Random(seed)

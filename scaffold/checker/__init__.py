@@ -1,4 +1,4 @@
-"""`scaffold check`: users' layers against the Keras 3 contract (scaffold/contract.py).
+"""`scaffold check`: users' layers against the Keras 3 contract (scaffold/checker/contract.py).
 
 The user's code runs in one child Python process per run, so that a module
 that loops, exits, crashes or prints cannot take the command down with it:

@@ -43,11 +43,11 @@ def main(request_path: str, results_path: str) -> int:
     os.chdir(request.cwd)
     import keras
 
-    from .. import contract
+    from . import contract
 
     channel.send("ready", backend=keras.backend.backend(), keras=keras.__version__)
     from .discover import ImportFailed, find_layers
-    from ..errors import UsageProblem
+    from ..core.errors import UsageProblem
 
     done = set(request.skip)
     for target in request.targets:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import keras
 
-from ..errors import ScaffoldError, UsageProblem
+from ..core.errors import ScaffoldError, UsageProblem
 
 
 class ImportFailed(ScaffoldError):

@@ -20,7 +20,7 @@ from typing import Any
 import keras
 import numpy as np
 
-from .. import contract
+from . import contract
 
 BATCH, STEPS, SIDE, FEATURES = 4, 8, 8, 16
 MAX_ARGUMENT_SETS = 12

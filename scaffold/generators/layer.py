@@ -1,6 +1,6 @@
 """What `scaffold layer` produces: a layer module, its test, and its registration.
 
-`layer_files` returns them as plain data (scaffold.files) for one render pass.
+`layer_files` returns them as plain data (scaffold.core.files) for one render pass.
 `scaffold lenet` calls it too, so every custom layer of a generated project
 comes from exactly the same kind templates and code path. A user's kind takes
 the same path as a built-in one; only its output is also formatted by black.
@@ -15,21 +15,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import UsageProblem
-from ..files import Item, Register, Render, Text
+from ..core.errors import UsageProblem
+from ..core.files import Item, Register, Render, Text
 from ..kinds.arguments import ARGUMENT_TYPES, constructor
 from ..kinds.expressions import expectations
-from ..names import check_top_level_module
+from ..core.names import check_top_level_module
 from ..options import LayerOptions, Placement
-from ..plan import display
-from ..render import docstring_text, templates_dir
+from ..core.plan import display
+from ..core.render import docstring_text, templates_dir
 
 TEST_TEMPLATE = "layer/test_layer.py.jinja"
 
 # The contract every generated test runs, copied beside the tests so that a
 # generated project needs no scaffold to run them.
 CONTRACT_MODULE = "keras_contract.py"
-CONTRACT_HEADER = "# Copied by scaffold from scaffold/contract.py; regenerate rather than edit.\n"
+CONTRACT_HEADER = (
+    "# Copied by scaffold from scaffold/checker/contract.py; regenerate rather than edit.\n"
+)
 
 PLACEMENT_DOC = {
     Placement.BUILD: (
@@ -168,8 +170,8 @@ def test_expectations(options: LayerOptions) -> dict[str, Any]:
 
 
 def contract_text() -> str:
-    """scaffold/contract.py as the generated tests import it: keras_contract.py."""
-    source = Path(__file__).resolve().parent.parent / "contract.py"
+    """scaffold/checker/contract.py as the generated tests import it: keras_contract.py."""
+    source = Path(__file__).resolve().parent.parent / "checker" / "contract.py"
     return CONTRACT_HEADER + source.read_text(encoding="utf-8")
 
 

@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..errors import UsageProblem
-from ..files import Item, Render
-from ..names import (
+from ..core.errors import UsageProblem
+from ..core.files import Item, Render
+from ..core.names import (
     MAX_LENGTH,
     RESERVED,
     check_top_level_module,
@@ -29,8 +29,8 @@ from ..names import (
 )
 from ..kinds.registry import resolve
 from ..options import LayerOptions, Placement, WeightApi
-from ..pysource import call, literal
-from ..render import templates_dir
+from ..core.pysource import call, literal
+from ..core.render import templates_dir
 from .layer import LayerTarget, layer_files
 
 STYLES = ("custom", "builtin")

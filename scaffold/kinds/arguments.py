@@ -13,7 +13,7 @@ from __future__ import annotations
 import textwrap
 from typing import Any, Callable, NamedTuple
 
-from ..pysource import dict_entry, literal, raise_value_error
+from ..core.pysource import dict_entry, literal, raise_value_error
 from .schema import ACTIVATIONS
 
 REQUIRED = object()  # the default of an argument that has none

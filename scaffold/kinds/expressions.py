@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from typing import Any, Mapping
 
-from ..errors import UsageProblem
+from ..core.errors import UsageProblem
 from .spec import KindSpec
 
 BATCH = 16  # the generated test's batch: large enough that every ReLU unit sees data

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import textwrap
 
-from ..plan import display
+from ..core.plan import display
 from .registry import Kind
 
 

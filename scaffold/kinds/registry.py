@@ -20,8 +20,8 @@ import os
 from pathlib import Path
 from typing import NamedTuple
 
-from ..errors import UsageProblem
-from ..plan import display
+from ..core.errors import UsageProblem
+from ..core.plan import display
 from .spec import NAME, SPEC_FILE, TEMPLATE_FILE, KindSpec, load_spec
 
 ENTRY_POINT_GROUP = "scaffold.kinds"
@@ -50,7 +50,7 @@ class Kind(NamedTuple):
 
 
 def builtin_root() -> Path:
-    from ..render import templates_dir
+    from ..core.render import templates_dir
 
     return templates_dir() / "kinds"
 
@@ -107,7 +107,7 @@ def path_kind(value: str) -> Kind:
 
 def project_kinds() -> dict[str, Kind]:
     """The kinds of the directory `[tool.scaffold] kinds` names, if any."""
-    from ..config import load_tool_config
+    from ..core.config import load_tool_config
 
     config = load_tool_config()
     if config is None or "kinds" not in config.values:

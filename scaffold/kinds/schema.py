@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, NamedTuple
 
-from ..errors import UsageProblem
+from ..core.errors import UsageProblem
 
 # Activation names accepted by `keras.activations.get` on every Keras 3 release
 # (checked against the installed Keras by the test suite). Kept as data so the

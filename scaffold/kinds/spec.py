@@ -13,7 +13,7 @@ import string
 from pathlib import Path
 from typing import Any, Mapping, NamedTuple
 
-from ..tomlfile import Fields, describe, load
+from ..core.tomlfile import Fields, describe, load
 from .arguments import ARGUMENT_TYPES, BASE_LAYER_ARGUMENTS, REQUIRED, Argument
 from .schema import ACTIVATIONS, OPTION_TYPES, OptionSpec
 

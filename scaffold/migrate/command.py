@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from ..errors import ScaffoldError
-from ..plan import Plan, unless_changed
+from ..core.errors import ScaffoldError
+from ..core.plan import Plan, unless_changed
 from .discover import python_files
 from .driver import migrate_file, relative
 from .report import FileResult, render_findings, render_json, summary

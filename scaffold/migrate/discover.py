@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..errors import UsageProblem
+from ..core.errors import UsageProblem
 
 SKIPPED_DIRECTORIES = {"__pycache__", "site-packages", "node_modules"}
 

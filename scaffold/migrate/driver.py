@@ -9,7 +9,7 @@ from pathlib import Path
 
 import libcst as cst
 
-from ..plan import NotRegularFile, read_regular
+from ..core.plan import NotRegularFile, read_regular
 from .context import Context
 from .layers import find_layers
 from .names import Names

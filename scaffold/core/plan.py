@@ -3,9 +3,9 @@
 A generator only adds files (and edits of the user's files) to a Plan. The Plan
 decides each file's status against the disk, refuses the whole run on a
 conflict, prints it for --dry-run, or commits it. A commit locks every
-directory it writes into (scaffold.locks), then, under the locks, finishes off
+directory it writes into (scaffold.core.locks), then, under the locks, finishes off
 any run that died there, reads the disk afresh (so a concurrent run's files are
-seen), checks conflicts, and writes through scaffold.journal: a new tree
+seen), checks conflicts, and writes through scaffold.core.journal: a new tree
 appears by one rename, changes to existing directories are journaled, so a
 failure, a signal or a crash never leaves half of them.
 """
@@ -107,7 +107,7 @@ def _installed_code() -> list[Path]:
 
     paths = sysconfig.get_paths()
     roots = {paths[key] for key in ("stdlib", "platstdlib", "purelib", "platlib") if key in paths}
-    roots.add(os.path.dirname(os.path.abspath(__file__)))  # scaffold's own package
+    roots.add(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # scaffold itself
     return [Path(os.path.realpath(root)) for root in roots]
 
 

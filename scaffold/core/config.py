@@ -118,8 +118,8 @@ def load_tool_config(start: Path | None = None) -> ToolConfig | None:
 def kind_options(kinds_directory: Path) -> dict[str, Any]:
     """flag name without dashes -> OptionSpec, for every option of the built-in
     kinds and of the kinds in `kinds_directory`."""
-    from .kinds.registry import _kind_folders, builtin_kinds
-    from .kinds.spec import load_spec
+    from ..kinds.registry import _kind_folders, builtin_kinds
+    from ..kinds.spec import load_spec
 
     specs = [kind.spec for kind in builtin_kinds()]
     if kinds_directory.is_dir():

@@ -29,7 +29,7 @@ def templates_dir() -> Path:
     override = os.environ.get("SCAFFOLD_TEMPLATES_DIR")
     if override:
         return Path(override)
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # the scaffold package
     for candidate in (here / "templates", here.parent / "templates"):
         if candidate.is_dir():
             return candidate
@@ -77,7 +77,7 @@ def environment(search: Path | None = None):
 
 
 def _verified_bytecode_cache(jinja2):
-    """Jinja's compiled templates, kept in scaffold.cache: every entry checked
+    """Jinja's compiled templates, kept in scaffold.core.cache: every entry checked
     against its checksum before Jinja reads it (Jinja itself then checks its
     magic number and the template source's checksum)."""
     import io

@@ -15,8 +15,8 @@ Two ways, chosen by the Plan:
 
 Roll-back never touches what is not the run's own: a file is only removed or
 restored if it still holds exactly what the run wrote, a directory only removed
-if it is empty. Callers hold the directory locks (scaffold.locks) and keep
-SIGINT/SIGTERM deferred (scaffold.interrupts), polling between steps.
+if it is empty. Callers hold the directory locks (scaffold.core.locks) and keep
+SIGINT/SIGTERM deferred (scaffold.core.interrupts), polling between steps.
 """
 
 from __future__ import annotations

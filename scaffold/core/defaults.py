@@ -29,14 +29,14 @@ def key_of(param_name: str) -> str:
 
 def tool_config(ctx: click.Context) -> ToolConfig | None:
     """The `[tool.scaffold]` table around the current directory, read once per run."""
-    if "scaffold.config" not in ctx.meta:
-        ctx.meta["scaffold.config"] = load_tool_config()
-    return ctx.meta["scaffold.config"]
+    if "scaffold.core.config" not in ctx.meta:
+        ctx.meta["scaffold.core.config"] = load_tool_config()
+    return ctx.meta["scaffold.core.config"]
 
 
 def value(config: ToolConfig, key: str) -> Any:
     """A key's value as a command-line option takes it (paths made absolute)."""
-    from .kinds.registry import looks_like_path
+    from ..kinds.registry import looks_like_path
 
     found = config.value(key)
     if key == "kind" and looks_like_path(found):
